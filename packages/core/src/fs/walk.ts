@@ -1,0 +1,64 @@
+// Walks a build context the way the docker CLI reads it: regular files, directories and
+// symlinks (kept as links, never followed), in lexical order so tarballs are reproducible.
+import { lstat, readdir, readlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export type EntryType = 'file' | 'directory' | 'symlink';
+
+export interface FsEntry {
+  /** Path relative to the walked root, with forward slashes and no leading `./`. */
+  path: string;
+  type: EntryType;
+  /** Permission bits only (e.g. 0o644); the type is in `type`. */
+  mode: number;
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  linkTarget?: string;
+}
+
+/** Which paths (relative, forward slashes) the walk leaves out, e.g. a .dockerignore. */
+export interface WalkFilter {
+  excludes(path: string, isDirectory: boolean): boolean;
+  /** An excluded directory is still entered when a later `!pattern` may re-include a child. */
+  mayReincludeBelow(directory: string): boolean;
+}
+
+const INCLUDE_ALL: WalkFilter = { excludes: () => false, mayReincludeBelow: () => false };
+
+export async function walk(root: string, filter: WalkFilter = INCLUDE_ALL): Promise<FsEntry[]> {
+  const entries: FsEntry[] = [];
+  async function visit(relativeDir: string): Promise<void> {
+    const names = (await readdir(join(root, relativeDir))).sort();
+    for (const name of names) {
+      const path = relativeDir ? `${relativeDir}/${name}` : name;
+      const stats = await lstat(join(root, path));
+      const type: EntryType | undefined = stats.isDirectory()
+        ? 'directory'
+        : stats.isSymbolicLink()
+          ? 'symlink'
+          : stats.isFile()
+            ? 'file'
+            : undefined;
+      // Sockets, fifos and devices cannot be sent in a build context; docker skips them too.
+      if (type === undefined) continue;
+      if (filter.excludes(path, type === 'directory')) {
+        if (type === 'directory' && filter.mayReincludeBelow(path)) await visit(path);
+        continue;
+      }
+      const entry: FsEntry = {
+        path,
+        type,
+        mode: stats.mode & 0o7777,
+        size: type === 'file' ? stats.size : 0,
+        mtimeMs: stats.mtimeMs,
+        ino: stats.ino,
+      };
+      if (type === 'symlink') entry.linkTarget = await readlink(join(root, path));
+      entries.push(entry);
+      if (type === 'directory') await visit(path);
+    }
+  }
+  await visit('');
+  return entries;
+}

@@ -1,0 +1,72 @@
+// What codeinject needs from a container engine, as an interface, so code above the adapter can
+// be unit-tested with a fake and the dockerode class stays the only thing that talks to Docker
+// (the testcontainers-node image-client pattern).
+import type { Readable } from 'node:stream';
+import type { ImageConfig } from '@codeinject/core';
+
+export type Builder = 'buildkit' | 'legacy';
+
+export interface EngineInfo {
+  serverVersion: string;
+  apiVersion: string;
+  storageDriver: string;
+  /** The containerd image store (default on fresh Docker 29+) rejects partial manifest.json loads. */
+  containerdImageStore: boolean;
+}
+
+export interface ImageSummary {
+  id: string;
+  repoTags: string[];
+  created: string;
+  size: number;
+  config: ImageConfig['config'];
+  diffIds: string[];
+}
+
+export interface ImageHistoryItem {
+  id: string;
+  created: number;
+  createdBy: string;
+  size: number;
+  comment: string;
+  tags: string[];
+}
+
+export interface BuildOptions {
+  tags: string[];
+  /** Path of the Dockerfile inside the context tar. */
+  dockerfile: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  builder: Builder;
+  /** Receives the builder's progress lines as they arrive. */
+  onProgress?: (line: string) => void;
+}
+
+export interface RunOptions {
+  cmd?: string[];
+  entrypoint?: string[];
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Engine {
+  info(): Promise<EngineInfo>;
+  /** Throws ImageNotFoundError when the reference names no image. */
+  inspectImage(reference: string): Promise<ImageSummary>;
+  imageHistory(reference: string): Promise<ImageHistoryItem[]>;
+  /** Builds a context tar and returns the new image ID. */
+  build(context: Readable, options: BuildOptions): Promise<string>;
+  /** Runs a throw-away container to completion and returns what it printed. */
+  run(image: string, options?: RunOptions): Promise<RunResult>;
+  tag(image: string, reference: string): Promise<void>;
+  removeImage(reference: string): Promise<void>;
+  /** `docker load` of a tarball (docker-archive or OCI layout); returns the loaded image IDs/refs. */
+  load(tarball: Readable): Promise<string[]>;
+  /** `docker save` of one image as a tar stream. */
+  save(reference: string): Promise<Readable>;
+}

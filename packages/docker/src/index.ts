@@ -1,0 +1,12 @@
+export { DockerodeEngine, splitReference } from './dockerode-engine.js';
+export type {
+  Builder,
+  BuildOptions,
+  Engine,
+  EngineInfo,
+  ImageHistoryItem,
+  ImageSummary,
+  RunOptions,
+  RunResult,
+} from './engine.js';
+export { engineAddress, translateEngineError } from './engine-errors.js';
