@@ -1,5 +1,30 @@
 export { type Digest, type DigestedBytes, digested, isDigest, sha256, shortDigest } from './digest.js';
 export * from './errors.js';
 export { type EntryType, type FsEntry, type WalkFilter, walk } from './fs/walk.js';
+export { type PartialArchiveInput, writePartialDockerArchive } from './image/docker-archive.js';
+export {
+  type InjectConfigInput,
+  injectConfig,
+  LABEL_BASE_IMAGE,
+  LABEL_PATCH,
+} from './image/inject-config.js';
+export {
+  type ContextChanges,
+  type ContextIndex,
+  compareIndexes,
+  hashFile,
+  type IndexedEntry,
+  indexContext,
+  indexFromJSON,
+  indexToJSON,
+} from './index/context-index.js';
 export * from './oci/types.js';
+export {
+  type ImageFile,
+  type ImageFiles,
+  type PatchPlan,
+  planPatch,
+  samePlacedFile,
+} from './patch/image-files.js';
+export { writePatchLayer } from './patch/write-layer.js';
 export { packContext } from './tar/pack-context.js';
