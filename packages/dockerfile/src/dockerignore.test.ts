@@ -3,7 +3,9 @@ import { DockerIgnore } from './dockerignore.js';
 
 describe('DockerIgnore', () => {
   const ignore = DockerIgnore.parse(
-    ['# comment', '*.log', 'build/', '**/__pycache__', '/secret.txt', 'docs', '!docs/keep.md', '  '].join('\n'),
+    ['# comment', '*.log', 'build/', '**/__pycache__', '/secret.txt', 'docs', '!docs/keep.md', '  '].join(
+      '\n',
+    ),
   );
 
   it.each([

@@ -1,5 +1,7 @@
 export type { BuildGraph, CopyInstruction, Instruction, RunInstruction, Stage } from './build-graph.js';
+export { applyCopy, contextSource, parseChmod, parseChown, UnsupportedCopyError } from './copy-mapping.js';
 export { DockerIgnore } from './dockerignore.js';
 export { type Env, expandWord } from './expand.js';
+export { type BaselineInputs, type DecideInput, decide, type Verdict, type VerdictMode } from './impact.js';
 export { DockerfileError, type ParseOptions, parseDockerfile } from './parse-dockerfile.js';
 export { hasWildcard, pathMatch } from './path-match.js';

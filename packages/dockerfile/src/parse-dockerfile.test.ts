@@ -24,12 +24,18 @@ describe('parseDockerfile', () => {
   it('reads flags, JSON form and line continuations', () => {
     const text = 'FROM x\nCOPY --chown=app:app --chmod=0640 \\\n  ["a b.txt", "c.txt", "/dst/"]\n';
     const [copy] = copies(text);
-    expect(copy).toMatchObject({ sources: ['a b.txt', 'c.txt'], dest: '/dst/', chown: 'app:app', chmod: '0640' });
+    expect(copy).toMatchObject({
+      sources: ['a b.txt', 'c.txt'],
+      dest: '/dst/',
+      chown: 'app:app',
+      chmod: '0640',
+    });
     expect(copy?.text).toBe('COPY --chown=app:app --chmod=0640 ["a b.txt", "c.txt", "/dst/"]');
   });
 
   it('resolves stages, --from and --target', () => {
-    const text = 'FROM x AS build\nWORKDIR /b\nCOPY . .\nFROM build AS test\nCOPY t /t\nFROM y\nCOPY --from=build /b/out /out\n';
+    const text =
+      'FROM x AS build\nWORKDIR /b\nCOPY . .\nFROM build AS test\nCOPY t /t\nFROM y\nCOPY --from=build /b/out /out\n';
     const graph = parseDockerfile(text, { target: 'test' });
     expect(graph.stages.map((s) => s.name)).toEqual(['build', 'test', undefined]);
     expect(graph.target.name).toBe('test');
@@ -59,6 +65,8 @@ describe('parseDockerfile', () => {
   });
 
   it('rejects an unknown target', () => {
-    expect(() => parseDockerfile('FROM x AS a\n', { target: 'b' })).toThrow('target stage "b" could not be found');
+    expect(() => parseDockerfile('FROM x AS a\n', { target: 'b' })).toThrow(
+      'target stage "b" could not be found',
+    );
   });
 });

@@ -3,7 +3,7 @@
 // WORKDIR tracking, stages and --target, as BuildKit's dockerfile2llb does.
 import { posix } from 'node:path';
 import { CodeinjectError } from '@codeinject/core';
-import { type Instruction as AstInstruction, DockerfileParser, type Copy as AstCopy } from 'dockerfile-ast';
+import { type Copy as AstCopy, type Instruction as AstInstruction, DockerfileParser } from 'dockerfile-ast';
 import type { BuildGraph, CopyInstruction, Instruction, Stage } from './build-graph.js';
 import { expandWord } from './expand.js';
 
@@ -21,8 +21,24 @@ export interface ParseOptions {
 }
 
 const KEYWORDS = new Set([
-  'ADD', 'ARG', 'CMD', 'COPY', 'ENTRYPOINT', 'ENV', 'EXPOSE', 'FROM', 'HEALTHCHECK', 'LABEL',
-  'MAINTAINER', 'ONBUILD', 'RUN', 'SHELL', 'STOPSIGNAL', 'USER', 'VOLUME', 'WORKDIR',
+  'ADD',
+  'ARG',
+  'CMD',
+  'COPY',
+  'ENTRYPOINT',
+  'ENV',
+  'EXPOSE',
+  'FROM',
+  'HEALTHCHECK',
+  'LABEL',
+  'MAINTAINER',
+  'ONBUILD',
+  'RUN',
+  'SHELL',
+  'STOPSIGNAL',
+  'USER',
+  'VOLUME',
+  'WORKDIR',
 ]);
 const INDEPENDENT_DIRECTIVE = /^#\s*codeinject:\s*independent\b/i;
 
@@ -81,7 +97,8 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Build
     if (keyword === 'ARG') {
       for (const word of words) {
         const [name = '', ...rest] = word.split('=');
-        const declaredDefault = rest.length > 0 ? expand(rest.join('='), stage ? env : globalArgs) : undefined;
+        const declaredDefault =
+          rest.length > 0 ? expand(rest.join('='), stage ? env : globalArgs) : undefined;
         const value = buildArgs[name] ?? declaredDefault ?? (stage ? globalArgs.get(name) : undefined);
         if (!stage) {
           if (value !== undefined) globalArgs.set(name, value);
@@ -104,7 +121,11 @@ export function parseDockerfile(text: string, options: ParseOptions = {}): Build
       current.instructions.push(copyInstruction(node as AstCopy, base, keyword, (w) => expand(w, env), fail));
     } else if (keyword === 'RUN') {
       const above = lines[line - 2] ?? '';
-      current.instructions.push({ ...base, kind: 'run', declaredIndependent: INDEPENDENT_DIRECTIVE.test(above.trim()) });
+      current.instructions.push({
+        ...base,
+        kind: 'run',
+        declaredIndependent: INDEPENDENT_DIRECTIVE.test(above.trim()),
+      });
     } else {
       current.instructions.push({ ...base, kind: 'other' });
     }
@@ -161,8 +182,9 @@ function jsonForm(argumentsContent: string): string[] | undefined {
 }
 
 function envPairs(node: AstInstruction): Array<{ name: string; value: string }> {
-  const properties = (node as unknown as { getProperties?: () => Array<{ getName(): string; getValue(): string | null }> })
-    .getProperties?.();
+  const properties = (
+    node as unknown as { getProperties?: () => Array<{ getName(): string; getValue(): string | null }> }
+  ).getProperties?.();
   return (properties ?? []).map((p) => ({ name: p.getName(), value: p.getValue() ?? '' }));
 }
 

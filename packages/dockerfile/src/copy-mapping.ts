@@ -1,0 +1,111 @@
+// Where a COPY puts each context entry in the image, as the builders do it
+// (dockerfile2llb convert_copy.go, the legacy builder's copier): wildcard sources by Go's
+// filepath.Match, a directory source copies its contents, the destination is a directory when it
+// ends in `/`, is `.`, is a known directory or takes several sources; relative to WORKDIR.
+import { posix } from 'node:path';
+import {
+  ContextError,
+  type ContextIndex,
+  type ImageFile,
+  type ImageFiles,
+  type IndexedEntry,
+} from '@codeinject/core';
+import type { CopyInstruction } from './build-graph.js';
+import { hasWildcard, pathMatch } from './path-match.js';
+
+export class UnsupportedCopyError extends Error {}
+
+export interface Ownership {
+  uid: number;
+  gid: number;
+}
+
+/** Numeric `--chown` only; a name needs the image's /etc/passwd (the caller builds instead). */
+export function parseChown(chown: string | undefined): Ownership {
+  if (chown === undefined || chown === '') return { uid: 0, gid: 0 };
+  const match = /^(\d+)(?::(\d+))?$/.exec(chown);
+  if (!match)
+    throw new UnsupportedCopyError(`--chown=${chown} names a user or group (only numeric ids are injected)`);
+  const uid = Number(match[1]);
+  return { uid, gid: match[2] === undefined ? uid : Number(match[2]) };
+}
+
+export function parseChmod(chmod: string | undefined): number | undefined {
+  if (chmod === undefined) return undefined;
+  if (!/^[0-7]{3,4}$/.test(chmod)) throw new UnsupportedCopyError(`--chmod=${chmod} is not an octal mode`);
+  return Number.parseInt(chmod, 8);
+}
+
+/** Context path of a COPY source, refusing one that leaves the context. */
+export function contextSource(source: string): string {
+  const cleaned = posix.normalize(`/${source}`).slice(1).replace(/\/$/, '');
+  if (cleaned === '..' || cleaned.startsWith('../'))
+    throw new ContextError(`COPY source ${source} is outside the build context`);
+  return cleaned === '' ? '.' : cleaned;
+}
+
+/**
+ * Adds what one COPY from the context writes to `files` (later calls overwrite earlier ones,
+ * as a later COPY wins in the image). `knownDirectories` holds image paths known to be
+ * directories (WORKDIRs and their parents).
+ */
+export function applyCopy(
+  copy: CopyInstruction,
+  index: ContextIndex,
+  knownDirectories: ReadonlySet<string>,
+  files: ImageFiles,
+): void {
+  const owner = parseChown(copy.chown);
+  const chmod = parseChmod(copy.chmod);
+  const sources = copy.sources.flatMap((source) => resolveSource(source, index));
+  const destPath = posix.resolve(copy.workdir, copy.dest);
+  const destIsDirectory =
+    copy.dest.endsWith('/') ||
+    /(^|\/)\.\.?$/.test(copy.dest) ||
+    copy.sources.length > 1 ||
+    copy.sources.some(hasWildcard) ||
+    knownDirectories.has(destPath);
+
+  const place = (imagePath: string, entry: IndexedEntry) => {
+    const file: ImageFile = {
+      type: entry.type,
+      mode: chmod ?? entry.mode,
+      uid: owner.uid,
+      gid: owner.gid,
+      mtimeMs: entry.mtimeMs,
+      size: entry.size,
+      sourcePath: entry.path,
+      line: copy.line,
+    };
+    if (entry.sha256) file.sha256 = entry.sha256;
+    if (entry.linkTarget !== undefined) file.linkTarget = entry.linkTarget;
+    files.set(imagePath, file);
+  };
+
+  for (const source of sources) {
+    if (source.type === 'directory' || source.path === '.') {
+      const prefix = source.path === '.' ? '' : `${source.path}/`;
+      for (const [path, entry] of index) {
+        if (path.startsWith(prefix)) place(posix.join(destPath, path.slice(prefix.length)), entry);
+      }
+    } else if (source.type === 'symlink') {
+      throw new UnsupportedCopyError(`COPY source ${source.path} is a symlink (the builders follow it)`);
+    } else {
+      place(destIsDirectory ? posix.join(destPath, posix.basename(source.path)) : destPath, source);
+    }
+  }
+}
+
+function resolveSource(source: string, index: ContextIndex): IndexedEntry[] {
+  const path = contextSource(source);
+  if (path === '.') return [{ path: '.', type: 'directory', mode: 0o755, size: 0, mtimeMs: 0, ino: 0 }];
+  if (!hasWildcard(path)) {
+    const entry = index.get(path);
+    if (!entry) throw new ContextError(`COPY source ${source} does not exist in the build context`);
+    return [entry];
+  }
+  const matches = [...index.values()].filter((entry) => pathMatch(path, entry.path));
+  if (matches.length === 0)
+    throw new ContextError(`COPY source ${source}: no files match in the build context`);
+  return matches;
+}

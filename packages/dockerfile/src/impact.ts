@@ -1,0 +1,204 @@
+// Impact and verdict: given the build graph, the baseline recorded at the last real build and
+// the context now, which instructions are dirty, and can their effect be reproduced as a patch?
+// Every verdict names its reason (and the Dockerfile line when one decides it).
+import { posix } from 'node:path';
+import {
+  CodeinjectError,
+  type ContextChanges,
+  type ContextIndex,
+  compareIndexes,
+  type ImageFiles,
+  type PatchPlan,
+  planPatch,
+  samePlacedFile,
+} from '@codeinject/core';
+import type { BuildGraph, CopyInstruction, Stage } from './build-graph.js';
+import { applyCopy, UnsupportedCopyError } from './copy-mapping.js';
+
+export interface BaselineInputs {
+  dockerfileSha256: string;
+  buildArgs: Record<string, string>;
+  target?: string;
+  index: ContextIndex;
+}
+
+export type VerdictMode = 'inject' | 'build' | 'unchanged';
+
+export interface Verdict {
+  mode: VerdictMode;
+  reason: string;
+  line?: number;
+  changes: ContextChanges;
+  dirtyCopies: CopyInstruction[];
+  plan?: PatchPlan;
+}
+
+export interface DecideInput {
+  graph: BuildGraph;
+  current: BaselineInputs;
+  baseline?: BaselineInputs;
+}
+
+const NO_CHANGES: ContextChanges = { added: [], modified: [], deleted: [] };
+
+export function decide({ graph, current, baseline }: DecideInput): Verdict {
+  const build = (
+    reason: string,
+    line?: number,
+    changes = NO_CHANGES,
+    dirtyCopies: CopyInstruction[] = [],
+  ): Verdict => ({
+    mode: 'build',
+    reason,
+    changes,
+    dirtyCopies,
+    ...(line !== undefined ? { line } : {}),
+  });
+  if (!baseline) return build('no baseline: this tag was not built by codeinject from this context yet');
+  if (baseline.dockerfileSha256 !== current.dockerfileSha256) return build('the Dockerfile changed');
+  if (JSON.stringify(sorted(baseline.buildArgs)) !== JSON.stringify(sorted(current.buildArgs)))
+    return build('build arguments changed');
+  if ((baseline.target ?? '') !== (current.target ?? '')) return build('the target stage changed');
+
+  const changes = compareIndexes(baseline.index, current.index);
+  if (changes.added.length + changes.modified.length + changes.deleted.length === 0)
+    return { mode: 'unchanged', reason: 'no file in the build context changed', changes, dirtyCopies: [] };
+
+  const copies = graph.stages.flatMap((stage) =>
+    stage.instructions
+      .filter((i): i is CopyInstruction => i.kind === 'copy')
+      .map((copy) => ({ stage, copy })),
+  );
+  const dirty: Array<{ stage: Stage; copy: CopyInstruction }> = [];
+  for (const { stage, copy } of copies) {
+    if (copy.from !== undefined || copy.heredoc) continue;
+    try {
+      const dirs = knownDirectories(stage);
+      if (!sameFiles(copyFiles(copy, baseline.index, dirs), copyFiles(copy, current.index, dirs)))
+        dirty.push({ stage, copy });
+    } catch (error) {
+      if (error instanceof UnsupportedCopyError || error instanceof CodeinjectError)
+        return build(`${copy.keyword} at line ${copy.line}: ${error.message}`, copy.line, changes);
+      throw error;
+    }
+  }
+  const dirtyCopies = dirty.map((d) => d.copy);
+  if (dirty.length === 0)
+    return {
+      mode: 'unchanged',
+      reason: 'the changed files are not copied into the image',
+      changes,
+      dirtyCopies,
+    };
+
+  const needed = stagesNeededBy(graph, graph.target);
+  for (const { stage, copy } of dirty) {
+    if (stage !== graph.target && needed.has(stage.index))
+      return build(
+        `line ${copy.line} in stage ${stage.name ?? stage.index} changed and the target uses that stage`,
+        copy.line,
+        changes,
+        dirtyCopies,
+      );
+    if (stage === graph.target && copy.keyword === 'ADD')
+      return build(
+        `ADD at line ${copy.line} changed (ADD may extract archives; only COPY is injected)`,
+        copy.line,
+        changes,
+        dirtyCopies,
+      );
+  }
+  const targetDirty = dirty.filter((d) => d.stage === graph.target).map((d) => d.copy);
+  if (targetDirty.length === 0)
+    return {
+      mode: 'unchanged',
+      reason: 'the changed files only feed stages the target does not use',
+      changes,
+      dirtyCopies,
+    };
+
+  const firstDirty = Math.min(...targetDirty.map((c) => graph.target.instructions.indexOf(c)));
+  const laterRun = graph.target.instructions
+    .slice(firstDirty + 1)
+    .find((i) => i.kind === 'run' && !i.declaredIndependent);
+  if (laterRun) {
+    const copyLine = graph.target.instructions[firstDirty]?.line;
+    return build(
+      `RUN at line ${laterRun.line} may read what COPY at line ${copyLine} changed (mark it "# codeinject: independent" if it does not)`,
+      laterRun.line,
+      changes,
+      dirtyCopies,
+    );
+  }
+
+  const plan = planPatch(targetFiles(graph.target, baseline.index), targetFiles(graph.target, current.index));
+  if (plan.upserts.length + plan.deletions.length === 0)
+    return {
+      mode: 'unchanged',
+      reason: 'later COPY instructions hide every changed file',
+      changes,
+      dirtyCopies,
+    };
+  const lines = targetDirty.map((c) => c.line).join(', ');
+  return {
+    mode: 'inject',
+    reason: `only COPY at line ${lines} changed and nothing after it reads the files`,
+    changes,
+    dirtyCopies,
+    plan,
+  };
+}
+
+/** What the target stage's context COPYs put in the image, later ones winning. */
+function targetFiles(stage: Stage, index: ContextIndex): ImageFiles {
+  const files: ImageFiles = new Map();
+  const dirs = knownDirectories(stage);
+  for (const instruction of stage.instructions) {
+    if (instruction.kind === 'copy' && instruction.from === undefined && !instruction.heredoc)
+      applyCopy(instruction, index, dirs, files);
+  }
+  return files;
+}
+
+function copyFiles(copy: CopyInstruction, index: ContextIndex, dirs: ReadonlySet<string>): ImageFiles {
+  const files: ImageFiles = new Map();
+  applyCopy(copy, index, dirs, files);
+  return files;
+}
+
+function sameFiles(a: ImageFiles, b: ImageFiles): boolean {
+  if (a.size !== b.size) return false;
+  for (const [path, file] of a) {
+    const other = b.get(path);
+    if (!other || !samePlacedFile(file, other)) return false;
+  }
+  return true;
+}
+
+/** WORKDIRs of the stage and their parents: image paths that are directories when COPY runs. */
+function knownDirectories(stage: Stage): Set<string> {
+  const dirs = new Set<string>(['/']);
+  for (const instruction of stage.instructions) {
+    for (let dir = instruction.workdir; dir !== '/'; dir = posix.dirname(dir)) dirs.add(dir);
+  }
+  return dirs;
+}
+
+function stagesNeededBy(graph: BuildGraph, stage: Stage, seen = new Set<number>()): Set<number> {
+  if (seen.has(stage.index)) return seen;
+  seen.add(stage.index);
+  const deps: Stage[] = [];
+  if (stage.baseStage !== undefined) deps.push(graph.stages[stage.baseStage] as Stage);
+  for (const instruction of stage.instructions) {
+    if (instruction.kind !== 'copy' || instruction.from === undefined) continue;
+    const from = instruction.from.toLowerCase();
+    const source = graph.stages.find((s) => s.name === from || String(s.index) === from);
+    if (source && source.index < stage.index) deps.push(source);
+  }
+  for (const dep of deps) stagesNeededBy(graph, dep, seen);
+  return seen;
+}
+
+function sorted(record: Record<string, string>): Array<[string, string]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : 1));
+}
