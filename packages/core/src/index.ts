@@ -1,3 +1,14 @@
+export {
+  compareFilesystems,
+  compareRuntimeConfigs,
+  type Difference,
+  RUNTIME_FIELDS,
+} from './compare/compare-images.js';
+export {
+  type FilesystemSnapshot,
+  type SnapshotEntry,
+  snapshotFilesystem,
+} from './compare/filesystem-snapshot.js';
 export { type Digest, type DigestedBytes, digested, isDigest, sha256, shortDigest } from './digest.js';
 export * from './errors.js';
 export { type EntryType, type FsEntry, type WalkFilter, walk } from './fs/walk.js';
@@ -28,3 +39,10 @@ export {
 } from './patch/image-files.js';
 export { writePatchLayer } from './patch/write-layer.js';
 export { packContext } from './tar/pack-context.js';
+export {
+  type BaselineRecord,
+  defaultStateDir,
+  type LineageEntry,
+  StateStore,
+  type TagRecord,
+} from './state/state-store.js';

@@ -15,6 +15,7 @@ import type {
   RunResult,
 } from './engine.js';
 import { translateEngineError } from './engine-errors.js';
+import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
 
 interface ProgressEvent {
   stream?: string;
@@ -165,6 +166,30 @@ export class DockerodeEngine implements Engine {
       return (await this.docker.getImage(reference).get()) as unknown as Readable;
     } catch (error) {
       throw translateEngineError(error, `save ${reference}`, reference);
+    }
+  }
+
+  async imageConfig(imageId: string): Promise<Buffer> {
+    const info = (await this.docker.info().catch((error: unknown) => {
+      throw translateEngineError(error, 'docker info');
+    })) as { DockerRootDir?: string; Driver?: string };
+    if (info.DockerRootDir && info.Driver) {
+      const bytes = await readConfigFromImageDb(info.DockerRootDir, info.Driver, imageId);
+      if (bytes) return bytes;
+    }
+    return readConfigFromSave(await this.save(imageId), imageId);
+  }
+
+  async exportFilesystem(image: string): Promise<Readable> {
+    try {
+      const container = await this.docker.createContainer({ Image: image, Cmd: ['/nonexistent'], Entrypoint: [] });
+      const stream = (await container.export()) as unknown as Readable;
+      const cleanup = () => void container.remove({ force: true }).catch(() => undefined);
+      stream.on('end', cleanup);
+      stream.on('error', cleanup);
+      return stream;
+    } catch (error) {
+      throw translateEngineError(error, `export ${image}`, image);
     }
   }
 

@@ -69,4 +69,8 @@ export interface Engine {
   load(tarball: Readable): Promise<string[]>;
   /** `docker save` of one image as a tar stream. */
   save(reference: string): Promise<Readable>;
+  /** The exact config bytes of an image (their sha256 is the image ID on the classic store). */
+  imageConfig(imageId: string): Promise<Buffer>;
+  /** The merged filesystem of an image, as `docker export` of a created (never started) container. */
+  exportFilesystem(image: string): Promise<Readable>;
 }

@@ -1,0 +1,264 @@
+// One `codeinject build`: analyze, then inject, leave unchanged, or run the real build, and
+// record what happened. The tag moves only once the new image is complete in the engine; the
+// previous image is never changed or removed.
+import { Readable } from 'node:stream';
+import {
+  type BaselineRecord,
+  CodeinjectError,
+  type ImageConfig,
+  indexFromJSON,
+  indexToJSON,
+  injectConfig,
+  LABEL_BASE_IMAGE,
+  LABEL_PATCH,
+  type LineageEntry,
+  type PatchPlan,
+  packContext,
+  type StateStore,
+  type TagRecord,
+  walk,
+  writePartialDockerArchive,
+  writePatchLayer,
+} from '@codeinject/core';
+import type { Builder, Engine } from '@codeinject/docker';
+import { decide, type Verdict } from '@codeinject/dockerfile';
+import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
+
+export type FlowMode = 'build' | 'inject' | 'plan';
+
+export interface BuildOutcome {
+  mode: 'inject' | 'build' | 'unchanged';
+  image: string | null;
+  previous: string | null;
+  tags: string[];
+  changes: { added: string[]; modified: string[]; deleted: string[] };
+  reason: string;
+  line?: number;
+  plan?: PatchPlan;
+  ms: number;
+}
+
+export class NotInjectableError extends CodeinjectError {
+  constructor(reason: string) {
+    super('E_NOT_INJECTABLE', `not injectable: ${reason}`, 3);
+  }
+}
+
+export interface FlowDeps {
+  engine: () => Promise<Engine>;
+  store: StateStore;
+  builder: Builder;
+  log: (line: string) => void;
+}
+
+export async function runBuildFlow(
+  args: BuildArguments,
+  flow: FlowMode,
+  deps: FlowDeps,
+): Promise<BuildOutcome> {
+  const started = performance.now();
+  const tag = args.tags[0];
+  const tagRecord = tag ? await deps.store.readTag(tag) : undefined;
+  const prepared = await prepareBuild(args, tagRecord);
+  const baseline = tagRecord ? await deps.store.readBaseline(tagRecord.baseline) : undefined;
+  let verdict = analyze(prepared, baseline, tag);
+
+  const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
+  const previous = tag && engine ? await currentImage(engine, tag) : null;
+  if (engine && verdict.mode !== 'build' && baseline && tagRecord) {
+    const refusal = await injectionRefusal(engine, tagRecord, previous);
+    if (refusal) verdict = { ...verdict, mode: 'build', reason: refusal };
+  }
+  const outcome = (
+    mode: BuildOutcome['mode'],
+    image: string | null,
+    reason = verdict.reason,
+  ): BuildOutcome => ({
+    mode,
+    image,
+    previous,
+    tags: args.tags,
+    changes: verdict.changes,
+    reason,
+    ...(verdict.line !== undefined ? { line: verdict.line } : {}),
+    ...(verdict.plan ? { plan: verdict.plan } : {}),
+    ms: Math.round(performance.now() - started),
+  });
+
+  if (flow === 'plan') return outcome(verdict.mode, previous);
+  if (verdict.mode === 'build' && flow === 'inject') throw new NotInjectableError(verdict.reason);
+  const live = engine as Engine;
+
+  let image: string;
+  if (verdict.mode === 'build') {
+    image = await realBuild(live, prepared, deps);
+  } else if (verdict.mode === 'unchanged' || !verdict.plan) {
+    image = (baseline as BaselineRecord).imageId;
+    if (previous !== image) await tagAll(live, image, args.tags);
+  } else {
+    image = await inject(live, prepared, baseline as BaselineRecord, verdict, previous);
+  }
+  const result =
+    verdict.mode === 'inject' && image === previous
+      ? outcome('unchanged', image, 'the image already holds this edit')
+      : outcome(verdict.mode, image);
+  await record(
+    deps.store,
+    prepared,
+    tagRecord,
+    result,
+    verdict.mode === 'build' ? image : (baseline as BaselineRecord).imageId,
+  );
+  result.ms = Math.round(performance.now() - started);
+  return result;
+}
+
+function analyze(
+  prepared: PreparedBuild,
+  baseline: BaselineRecord | undefined,
+  tag: string | undefined,
+): Verdict {
+  const current = {
+    dockerfileSha256: prepared.dockerfileSha256,
+    buildArgs: prepared.buildArgs,
+    ...(prepared.target ? { target: prepared.target } : {}),
+    index: prepared.index,
+  };
+  if (!tag) return decide({ graph: prepared.graph, current, baseline: undefined });
+  const sameSource =
+    baseline &&
+    baseline.contextDir === prepared.contextDir &&
+    baseline.dockerfile === prepared.dockerfileInContext;
+  const recorded =
+    baseline && sameSource
+      ? {
+          dockerfileSha256: baseline.dockerfileSha256,
+          buildArgs: baseline.buildArgs,
+          ...(baseline.target ? { target: baseline.target } : {}),
+          index: indexFromJSON(baseline.index),
+        }
+      : undefined;
+  const verdict = decide({ graph: prepared.graph, current, baseline: recorded });
+  if (baseline && !sameSource)
+    return { ...verdict, reason: `${tag} was last built from another context or Dockerfile` };
+  return verdict;
+}
+
+/** Why the engine's state forbids injecting, if it does. */
+async function injectionRefusal(
+  engine: Engine,
+  tagRecord: TagRecord,
+  previous: string | null,
+): Promise<string | undefined> {
+  const info = await engine.info();
+  if (info.containerdImageStore)
+    return 'the engine uses the containerd image store, which partial loads do not support yet';
+  const ours = new Set([tagRecord.baseline, ...tagRecord.lineage.map((entry) => entry.image)]);
+  if (previous && !ours.has(previous))
+    return `${tagRecord.tag} now points to an image codeinject did not make`;
+  if (!(await engine.inspectImage(tagRecord.baseline).catch(() => undefined)))
+    return 'the image of the last real build is gone from the engine';
+  return undefined;
+}
+
+async function currentImage(engine: Engine, tag: string): Promise<string | null> {
+  return (await engine.inspectImage(tag).catch(() => undefined))?.id ?? null;
+}
+
+async function realBuild(engine: Engine, prepared: PreparedBuild, deps: FlowDeps): Promise<string> {
+  // The Dockerfile and .dockerignore always travel, as the docker CLI sends them even when ignored.
+  const always = new Set([prepared.dockerfileInContext, '.dockerignore']);
+  const entries = await walk(prepared.contextDir, {
+    excludes: (path) => !always.has(path) && prepared.ignore.excludes(path),
+    mayReincludeBelow: (dir) =>
+      prepared.ignore.mayReincludeBelow(dir) || prepared.dockerfileInContext.startsWith(`${dir}/`),
+  });
+  const image = await engine.build(packContext(prepared.contextDir, entries), {
+    tags: prepared.tags,
+    dockerfile: prepared.dockerfileInContext,
+    buildArgs: prepared.buildArgs,
+    ...(prepared.target ? { target: prepared.target } : {}),
+    builder: deps.builder,
+    onProgress: deps.log,
+  });
+  if (prepared.tags.length > 0) {
+    const config = await engine.imageConfig(image);
+    await deps.store.writeBaseline({
+      imageId: image,
+      createdAt: new Date().toISOString(),
+      contextDir: prepared.contextDir,
+      dockerfile: prepared.dockerfileInContext,
+      dockerfileSha256: prepared.dockerfileSha256,
+      buildArgs: prepared.buildArgs,
+      ...(prepared.target ? { target: prepared.target } : {}),
+      builder: deps.builder,
+      config: config.toString('base64'),
+      index: indexToJSON(prepared.index),
+    });
+  }
+  return image;
+}
+
+async function inject(
+  engine: Engine,
+  prepared: PreparedBuild,
+  baseline: BaselineRecord,
+  verdict: Verdict,
+  previous: string | null,
+): Promise<string> {
+  const plan = verdict.plan as PatchPlan;
+  const patch = await writePatchLayer(plan, prepared.contextDir);
+  if (previous) {
+    // The same drift as the image the tag already holds: nothing to load.
+    const labels = (await engine.inspectImage(previous)).config?.Labels ?? {};
+    if (labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
+      return previous;
+  }
+  const baseConfig = Buffer.from(baseline.config, 'base64');
+  const lines = verdict.dirtyCopies.map((copy) => `${copy.text} (line ${copy.line})`).join('; ');
+  const { added, modified, deleted } = verdict.changes;
+  const config = injectConfig({
+    baseConfig,
+    patchDiffId: patch.digest,
+    baseImageId: baseline.imageId,
+    createdBy: `codeinject: ${lines}: ${modified.length} modified, ${added.length} added, ${deleted.length} deleted`,
+  });
+  const diffIds = (JSON.parse(config.bytes.toString('utf8')) as ImageConfig).rootfs.diff_ids;
+  const archive = await writePartialDockerArchive({ config, diffIds, patch, repoTags: prepared.tags });
+  await engine.load(Readable.from([archive]));
+  return config.digest;
+}
+
+async function tagAll(engine: Engine, image: string, tags: string[]): Promise<void> {
+  for (const tag of tags) await engine.tag(image, tag);
+}
+
+async function record(
+  store: StateStore,
+  prepared: PreparedBuild,
+  tagRecord: TagRecord | undefined,
+  outcome: BuildOutcome,
+  baseline: string,
+): Promise<void> {
+  const entry: LineageEntry = {
+    image: outcome.image as string,
+    time: new Date().toISOString(),
+    mode: outcome.mode,
+    reason: outcome.reason,
+    baseline,
+    changes: {
+      added: outcome.changes.added.length,
+      modified: outcome.changes.modified.length,
+      deleted: outcome.changes.deleted.length,
+    },
+  };
+  for (const tag of prepared.tags) {
+    const existing = tag === tagRecord?.tag ? tagRecord : await store.readTag(tag);
+    await store.writeTag({
+      tag,
+      baseline,
+      lastIndex: indexToJSON(prepared.index),
+      lineage: [...(existing?.lineage ?? []), entry],
+    });
+  }
+}
