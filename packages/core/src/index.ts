@@ -30,6 +30,7 @@ export {
   indexToJSON,
 } from './index/context-index.js';
 export * from './oci/types.js';
+export { type DirectoryStat, missingAncestors, withAncestors } from './patch/ancestors.js';
 export {
   type ImageFile,
   type ImageFiles,
@@ -38,7 +39,6 @@ export {
   samePlacedFile,
 } from './patch/image-files.js';
 export { writePatchLayer } from './patch/write-layer.js';
-export { packContext } from './tar/pack-context.js';
 export {
   type BaselineRecord,
   defaultStateDir,
@@ -46,3 +46,4 @@ export {
   StateStore,
   type TagRecord,
 } from './state/state-store.js';
+export { packContext } from './tar/pack-context.js';

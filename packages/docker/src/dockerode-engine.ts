@@ -2,7 +2,7 @@
 // callers may pass their own); `DockerodeEngine.connect()` loads it lazily, because
 // `import('dockerode')` costs ~150 ms and the CLI's hot path must not pay it before it is needed.
 import type { Readable } from 'node:stream';
-import type { ImageConfig } from '@codeinject/core';
+import { type ImageConfig, snapshotFilesystem } from '@codeinject/core';
 import type Dockerode from 'dockerode';
 import { demuxLogs } from './demux.js';
 import type {
@@ -16,6 +16,7 @@ import type {
 } from './engine.js';
 import { translateEngineError } from './engine-errors.js';
 import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
+import { type GraphDriver, overlayLayerDirs, type PathStat, statInLayers } from './layer-paths.js';
 
 interface ProgressEvent {
   stream?: string;
@@ -180,9 +181,44 @@ export class DockerodeEngine implements Engine {
     return readConfigFromSave(await this.save(imageId), imageId);
   }
 
+  async statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>> {
+    const inspected = await this.docker
+      .getImage(image)
+      .inspect()
+      .catch((error: unknown) => {
+        throw translateEngineError(error, `inspect ${image}`, image);
+      });
+    const layerDirs = overlayLayerDirs(inspected.GraphDriver as GraphDriver);
+    const fast = layerDirs ? await statInLayers(layerDirs, paths) : undefined;
+    if (fast) return fast;
+    // Any other store or a remote engine: read the merged filesystem once (O(image)).
+    const snapshot = await snapshotFilesystem(await this.exportFilesystem(image));
+    const found = new Map<string, PathStat>();
+    for (const path of paths) {
+      const entry = snapshot.get(path);
+      if (!entry) continue;
+      const type =
+        entry.type === 'directory' || entry.type === 'symlink' || entry.type === 'file'
+          ? entry.type
+          : 'other';
+      found.set(path, {
+        type,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        mtimeMs: entry.mtimeMs ?? 0,
+      });
+    }
+    return found;
+  }
+
   async exportFilesystem(image: string): Promise<Readable> {
     try {
-      const container = await this.docker.createContainer({ Image: image, Cmd: ['/nonexistent'], Entrypoint: [] });
+      const container = await this.docker.createContainer({
+        Image: image,
+        Cmd: ['/nonexistent'],
+        Entrypoint: [],
+      });
       const stream = (await container.export()) as unknown as Readable;
       const cleanup = () => void container.remove({ force: true }).catch(() => undefined);
       stream.on('end', cleanup);

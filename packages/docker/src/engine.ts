@@ -3,6 +3,7 @@
 // (the testcontainers-node image-client pattern).
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '@codeinject/core';
+import type { PathStat } from './layer-paths.js';
 
 export type Builder = 'buildkit' | 'legacy';
 
@@ -71,6 +72,8 @@ export interface Engine {
   save(reference: string): Promise<Readable>;
   /** The exact config bytes of an image (their sha256 is the image ID on the classic store). */
   imageConfig(imageId: string): Promise<Buffer>;
+  /** Metadata of the given absolute paths in an image (those that exist). */
+  statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>>;
   /** The merged filesystem of an image, as `docker export` of a created (never started) container. */
   exportFilesystem(image: string): Promise<Readable>;
 }

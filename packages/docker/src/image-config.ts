@@ -7,9 +7,15 @@ import type { Readable } from 'node:stream';
 import { EngineError, sha256 } from '@codeinject/core';
 import tar from 'tar-stream';
 
-export async function readConfigFromImageDb(rootDir: string, driver: string, imageId: string): Promise<Buffer | undefined> {
+export async function readConfigFromImageDb(
+  rootDir: string,
+  driver: string,
+  imageId: string,
+): Promise<Buffer | undefined> {
   const hex = imageId.replace(/^sha256:/, '');
-  const bytes = await readFile(join(rootDir, 'image', driver, 'imagedb', 'content', 'sha256', hex)).catch(() => undefined);
+  const bytes = await readFile(join(rootDir, 'image', driver, 'imagedb', 'content', 'sha256', hex)).catch(
+    () => undefined,
+  );
   return bytes && sha256(bytes) === imageId ? bytes : undefined;
 }
 

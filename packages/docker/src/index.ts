@@ -10,3 +10,4 @@ export type {
   RunResult,
 } from './engine.js';
 export { engineAddress, translateEngineError } from './engine-errors.js';
+export type { PathStat } from './layer-paths.js';

@@ -33,7 +33,9 @@ export function registerDiffCommand(program: Command): void {
 
 export async function diffImages(a: string, b: string): Promise<Difference[]> {
   const engine = await lazyEngine();
-  const [imageA, imageB] = await Promise.all([engine.inspectImage(a), engine.inspectImage(b)]);
+  // One after the other, so a missing image is reported as the first one named.
+  const imageA = await engine.inspectImage(a);
+  const imageB = await engine.inspectImage(b);
   const [fsA, fsB] = await Promise.all([
     engine.exportFilesystem(imageA.id).then(snapshotFilesystem),
     engine.exportFilesystem(imageB.id).then(snapshotFilesystem),

@@ -11,12 +11,14 @@ import {
   injectConfig,
   LABEL_BASE_IMAGE,
   LABEL_PATCH,
+  missingAncestors,
   type LineageEntry,
   type PatchPlan,
   packContext,
   type StateStore,
   type TagRecord,
   walk,
+  withAncestors,
   writePartialDockerArchive,
   writePatchLayer,
 } from '@codeinject/core';
@@ -206,7 +208,8 @@ async function inject(
   verdict: Verdict,
   previous: string | null,
 ): Promise<string> {
-  const plan = verdict.plan as PatchPlan;
+  const changed = verdict.plan as PatchPlan;
+  const plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
   const patch = await writePatchLayer(plan, prepared.contextDir);
   if (previous) {
     // The same drift as the image the tag already holds: nothing to load.

@@ -13,6 +13,8 @@ export interface SnapshotEntry {
   linkTarget?: string;
   sha256?: string;
   size: number;
+  /** Kept for callers that need it; equivalence does not compare it. */
+  mtimeMs?: number;
 }
 
 export type FilesystemSnapshot = Map<string, SnapshotEntry>;
@@ -36,6 +38,7 @@ export async function snapshotFilesystem(stream: Readable): Promise<FilesystemSn
           uid: header.uid ?? 0,
           gid: header.gid ?? 0,
           size,
+          mtimeMs: header.mtime?.getTime() ?? 0,
         };
         if (header.linkname) entry.linkTarget = header.linkname;
         if (entry.type === 'file') entry.sha256 = `sha256:${hash.digest('hex')}`;

@@ -130,3 +130,32 @@ describe('writePatchLayer', () => {
     expect(entries[3]?.linkname).toBe('a.py');
   });
 });
+
+describe('ancestors', async () => {
+  const { missingAncestors, withAncestors } = await import('./ancestors.js');
+  const plan = planPatch(
+    new Map([['/etc/app/old/x', file('x', 'x')]]),
+    new Map([
+      ['/etc/app/new', dir()],
+      ['/etc/app/new/a.conf', file('a.conf', 'a')],
+    ]),
+  );
+
+  it('lists the directories above entries and whiteouts that the plan does not write', () => {
+    expect(missingAncestors(plan)).toEqual(['/etc', '/etc/app', '/etc/app/old']);
+  });
+
+  it('adds them with the image metadata, parents first', () => {
+    const stats = new Map([
+      ['/etc', { type: 'directory', mode: 0o755, uid: 0, gid: 0, mtimeMs: 0 }],
+      ['/etc/app', { type: 'directory', mode: 0o750, uid: 1000, gid: 1000, mtimeMs: 0 }],
+    ]);
+    const full = withAncestors(plan, stats);
+    expect(full.upserts.map(([path, f]) => [path, f.uid, f.mode])).toEqual([
+      ['/etc', 0, 0o755],
+      ['/etc/app', 1000, 0o750],
+      ['/etc/app/new', 0, 0o755],
+      ['/etc/app/new/a.conf', 0, 0o644],
+    ]);
+  });
+});

@@ -1,0 +1,59 @@
+// Metadata (type, mode, owner, mtime) of paths in an image. A layer tar that holds `a/b/f` but
+// not `a/b/` makes the engine create `a/b` as root:root 0755 in the new layer (moby
+// pkg/archive UnpackLayer), which would hide the real directory's owner and mode: so a patch
+// must carry every ancestor directory with the metadata the image already has for it.
+// Fast path: on a local overlay2 store, lstat the image's layer directories top-down.
+import { lstat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface PathStat {
+  type: 'file' | 'directory' | 'symlink' | 'other';
+  mode: number;
+  uid: number;
+  gid: number;
+  mtimeMs: number;
+}
+
+export interface GraphDriver {
+  Name?: string;
+  Data?: Record<string, string> | null;
+}
+
+/** Layer directories, top-most first, when the engine's overlay2 dirs are readable here. */
+export function overlayLayerDirs(driver: GraphDriver | undefined): string[] | undefined {
+  if (driver?.Name !== 'overlay2' || !driver.Data) return undefined;
+  const dirs = [driver.Data.UpperDir, ...(driver.Data.LowerDir?.split(':') ?? [])].filter(
+    (dir): dir is string => Boolean(dir),
+  );
+  return dirs.length > 0 ? dirs : undefined;
+}
+
+export async function statInLayers(
+  layerDirs: readonly string[],
+  paths: readonly string[],
+): Promise<Map<string, PathStat> | undefined> {
+  const found = new Map<string, PathStat>();
+  // The top layer must be readable, or this process cannot see the store at all.
+  if (!(await lstat(layerDirs[0] as string).catch(() => undefined))) return undefined;
+  for (const path of paths) {
+    for (const dir of layerDirs) {
+      const stats = await lstat(join(dir, path)).catch(() => undefined);
+      if (!stats) continue;
+      found.set(path, {
+        type: stats.isDirectory()
+          ? 'directory'
+          : stats.isSymbolicLink()
+            ? 'symlink'
+            : stats.isFile()
+              ? 'file'
+              : 'other',
+        mode: stats.mode & 0o7777,
+        uid: stats.uid,
+        gid: stats.gid,
+        mtimeMs: stats.mtimeMs,
+      });
+      break;
+    }
+  }
+  return found;
+}
