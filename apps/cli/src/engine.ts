@@ -5,6 +5,6 @@ import type { Engine } from '@codeinject/docker';
 let connected: Promise<Engine> | undefined;
 
 export function lazyEngine(): Promise<Engine> {
-  connected ??= import('@codeinject/docker').then(({ DockerodeEngine }) => DockerodeEngine.connect());
+  connected ??= import('@codeinject/docker').then(({ DockerEngine }) => new DockerEngine());
   return connected;
 }

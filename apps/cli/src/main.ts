@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBuildCommands } from './commands/build.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerHistoryCommands } from './commands/history.js';
+import { trace } from './trace.js';
 
 const program = new Command('codeinject')
   .description('turn a code edit into a new Docker image by injecting it into the last build')
@@ -14,6 +15,7 @@ const program = new Command('codeinject')
 registerBuildCommands(program);
 registerDiffCommand(program);
 registerHistoryCommands(program);
+trace('modules loaded');
 
 try {
   await program.parseAsync(process.argv);

@@ -67,7 +67,7 @@ export interface Engine {
   tag(image: string, reference: string): Promise<void>;
   removeImage(reference: string): Promise<void>;
   /** `docker load` of a tarball (docker-archive or OCI layout); returns the loaded image IDs/refs. */
-  load(tarball: Readable): Promise<string[]>;
+  load(tarball: Readable | Buffer): Promise<string[]>;
   /** `docker save` of one image as a tar stream. */
   save(reference: string): Promise<Readable>;
   /** The exact config bytes of an image (their sha256 is the image ID on the classic store). */

@@ -1,4 +1,4 @@
-export { DockerodeEngine, splitReference } from './dockerode-engine.js';
+export { DockerEngine, type DockerodeLoader, splitReference } from './docker-engine.js';
 export type {
   Builder,
   BuildOptions,
@@ -10,4 +10,5 @@ export type {
   RunResult,
 } from './engine.js';
 export { engineAddress, translateEngineError } from './engine-errors.js';
+export { type EngineEndpoint, EngineHttp, endpointFromEnv } from './engine-http.js';
 export type { PathStat } from './layer-paths.js';

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { packContext, walk } from '@codeinject/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Builder, DockerodeEngine } from '../src/index.js';
+import { type Builder, DockerEngine } from '../src/index.js';
 
 const fixtures = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 const cases = [
@@ -12,11 +12,11 @@ const cases = [
 ];
 const builders: Builder[] = ['buildkit', 'legacy'];
 
-let engine: DockerodeEngine;
+let engine: DockerEngine;
 const tags: string[] = [];
 
 beforeAll(async () => {
-  engine = await DockerodeEngine.connect();
+  engine = new DockerEngine();
   const info = await engine.info();
   console.log(`engine: Docker ${info.serverVersion} (API ${info.apiVersion}, ${info.storageDriver})`);
 });

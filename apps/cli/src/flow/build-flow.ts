@@ -1,7 +1,6 @@
 // One `codeinject build`: analyze, then inject, leave unchanged, or run the real build, and
 // record what happened. The tag moves only once the new image is complete in the engine; the
 // previous image is never changed or removed.
-import { Readable } from 'node:stream';
 import {
   type BaselineRecord,
   CodeinjectError,
@@ -11,8 +10,8 @@ import {
   injectConfig,
   LABEL_BASE_IMAGE,
   LABEL_PATCH,
-  missingAncestors,
   type LineageEntry,
+  missingAncestors,
   type PatchPlan,
   packContext,
   type StateStore,
@@ -22,8 +21,9 @@ import {
   writePartialDockerArchive,
   writePatchLayer,
 } from '@codeinject/core';
-import type { Builder, Engine } from '@codeinject/docker';
+import type { Builder, Engine, EngineInfo, ImageSummary } from '@codeinject/docker';
 import { decide, type Verdict } from '@codeinject/dockerfile';
+import { trace } from '../trace.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
@@ -61,16 +61,28 @@ export async function runBuildFlow(
   const started = performance.now();
   const tag = args.tags[0];
   const tagRecord = tag ? await deps.store.readTag(tag) : undefined;
+  trace('read tag record');
   const prepared = await prepareBuild(args, tagRecord);
+  trace('parse Dockerfile and index context');
   const baseline = tagRecord ? await deps.store.readBaseline(tagRecord.baseline) : undefined;
   let verdict = analyze(prepared, baseline, tag);
+  trace('read baseline and decide');
 
   const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
-  const previous = tag && engine ? await currentImage(engine, tag) : null;
-  if (engine && verdict.mode !== 'build' && baseline && tagRecord) {
-    const refusal = await injectionRefusal(engine, tagRecord, previous);
+  trace('connect engine');
+  const mayInject = engine !== undefined && verdict.mode !== 'build' && tagRecord !== undefined;
+  // One round of engine questions, asked together: each costs a few ms.
+  const [current, info, baselineImage] = await Promise.all([
+    tag && engine ? engine.inspectImage(tag).catch(() => undefined) : undefined,
+    mayInject ? engine.info() : undefined,
+    mayInject ? engine.inspectImage(tagRecord.baseline).catch(() => undefined) : undefined,
+  ]);
+  const previous = current?.id ?? null;
+  if (mayInject && info) {
+    const refusal = injectionRefusal(info, baselineImage, tagRecord, previous);
     if (refusal) verdict = { ...verdict, mode: 'build', reason: refusal };
   }
+  trace('inspect tag and check engine');
   const outcome = (
     mode: BuildOutcome['mode'],
     image: string | null,
@@ -98,8 +110,9 @@ export async function runBuildFlow(
     image = (baseline as BaselineRecord).imageId;
     if (previous !== image) await tagAll(live, image, args.tags);
   } else {
-    image = await inject(live, prepared, baseline as BaselineRecord, verdict, previous);
+    image = await inject(live, prepared, baseline as BaselineRecord, verdict, current);
   }
+  trace(`${verdict.mode} done`);
   const result =
     verdict.mode === 'inject' && image === previous
       ? outcome('unchanged', image, 'the image already holds this edit')
@@ -111,6 +124,7 @@ export async function runBuildFlow(
     result,
     verdict.mode === 'build' ? image : (baseline as BaselineRecord).imageId,
   );
+  trace('record lineage');
   result.ms = Math.round(performance.now() - started);
   return result;
 }
@@ -147,24 +161,19 @@ function analyze(
 }
 
 /** Why the engine's state forbids injecting, if it does. */
-async function injectionRefusal(
-  engine: Engine,
+function injectionRefusal(
+  info: EngineInfo,
+  baselineImage: ImageSummary | undefined,
   tagRecord: TagRecord,
   previous: string | null,
-): Promise<string | undefined> {
-  const info = await engine.info();
+): string | undefined {
   if (info.containerdImageStore)
     return 'the engine uses the containerd image store, which partial loads do not support yet';
   const ours = new Set([tagRecord.baseline, ...tagRecord.lineage.map((entry) => entry.image)]);
   if (previous && !ours.has(previous))
     return `${tagRecord.tag} now points to an image codeinject did not make`;
-  if (!(await engine.inspectImage(tagRecord.baseline).catch(() => undefined)))
-    return 'the image of the last real build is gone from the engine';
+  if (!baselineImage) return 'the image of the last real build is gone from the engine';
   return undefined;
-}
-
-async function currentImage(engine: Engine, tag: string): Promise<string | null> {
-  return (await engine.inspectImage(tag).catch(() => undefined))?.id ?? null;
 }
 
 async function realBuild(engine: Engine, prepared: PreparedBuild, deps: FlowDeps): Promise<string> {
@@ -206,17 +215,17 @@ async function inject(
   prepared: PreparedBuild,
   baseline: BaselineRecord,
   verdict: Verdict,
-  previous: string | null,
+  current: ImageSummary | undefined,
 ): Promise<string> {
   const changed = verdict.plan as PatchPlan;
   const plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
+  trace('stat ancestor directories');
   const patch = await writePatchLayer(plan, prepared.contextDir);
-  if (previous) {
-    // The same drift as the image the tag already holds: nothing to load.
-    const labels = (await engine.inspectImage(previous)).config?.Labels ?? {};
-    if (labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
-      return previous;
-  }
+  trace('write patch layer');
+  // The same drift as the image the tag already holds: nothing to load.
+  const labels = current?.config?.Labels ?? {};
+  if (current && labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
+    return current.id;
   const baseConfig = Buffer.from(baseline.config, 'base64');
   const lines = verdict.dirtyCopies.map((copy) => `${copy.text} (line ${copy.line})`).join('; ');
   const { added, modified, deleted } = verdict.changes;
@@ -228,7 +237,9 @@ async function inject(
   });
   const diffIds = (JSON.parse(config.bytes.toString('utf8')) as ImageConfig).rootfs.diff_ids;
   const archive = await writePartialDockerArchive({ config, diffIds, patch, repoTags: prepared.tags });
-  await engine.load(Readable.from([archive]));
+  trace('write config and archive');
+  await engine.load(archive);
+  trace('load into engine');
   return config.digest;
 }
 

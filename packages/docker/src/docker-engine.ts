@@ -1,0 +1,303 @@
+// The Engine interface over the Docker Engine API. Hot-path calls (info, inspect, history, tag,
+// load, remove) go through the small EngineHttp client; build, run, save and export through
+// dockerode, imported only when one of those is called (loading it costs ~150 ms). Both clients
+// are injectable through the constructor.
+import type { Readable } from 'node:stream';
+import { type ImageConfig, snapshotFilesystem } from '@codeinject/core';
+import type Dockerode from 'dockerode';
+import { demuxLogs } from './demux.js';
+import type {
+  BuildOptions,
+  Engine,
+  EngineInfo,
+  ImageHistoryItem,
+  ImageSummary,
+  RunOptions,
+  RunResult,
+} from './engine.js';
+import { translateEngineError } from './engine-errors.js';
+import { EngineHttp, httpError } from './engine-http.js';
+import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
+import { type GraphDriver, overlayLayerDirs, type PathStat, statInLayers } from './layer-paths.js';
+import { type ProgressEvent, parseProgress } from './progress.js';
+
+export type DockerodeLoader = () => Promise<Dockerode>;
+
+const loadDockerode: DockerodeLoader = async () => {
+  const { default: DockerodeClass } = await import('dockerode');
+  return new DockerodeClass();
+};
+
+interface RawImage {
+  Id: string;
+  RepoTags?: string[] | null;
+  Created: string;
+  Size: number;
+  Config?: ImageConfig['config'];
+  RootFS?: { Layers?: string[] };
+  GraphDriver?: GraphDriver;
+}
+
+export class DockerEngine implements Engine {
+  private dockerode: Promise<Dockerode> | undefined;
+  private rawInfo: Promise<Record<string, unknown>> | undefined;
+
+  constructor(
+    private readonly http: EngineHttp = new EngineHttp(),
+    private readonly loader: DockerodeLoader = loadDockerode,
+  ) {}
+
+  private docker(): Promise<Dockerode> {
+    this.dockerode ??= this.loader();
+    return this.dockerode;
+  }
+
+  private async call<T>(action: string, work: () => Promise<T>, reference?: string): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw translateEngineError(error, action, reference);
+    }
+  }
+
+  /** `docker info`, asked once per engine object (a CLI run). */
+  private infoOnce(): Promise<Record<string, unknown>> {
+    this.rawInfo ??= this.call('docker info', () => this.http.json<Record<string, unknown>>('GET', '/info'));
+    return this.rawInfo;
+  }
+
+  async info(): Promise<EngineInfo> {
+    const [info, version] = await Promise.all([
+      this.infoOnce(),
+      this.call('docker version', () =>
+        this.http.json<{ Version: string; ApiVersion: string }>('GET', '/version'),
+      ),
+    ]);
+    const driverStatus = (info.DriverStatus as [string, string][] | null) ?? [];
+    return {
+      serverVersion: version.Version,
+      apiVersion: version.ApiVersion,
+      storageDriver: String(info.Driver),
+      containerdImageStore: driverStatus.some(([key]) => key === 'driver-type'),
+    };
+  }
+
+  private readonly byId = new Map<string, Promise<RawImage>>();
+
+  /** Inspects an image; answers for an image ID are kept, as an ID names immutable content. */
+  private rawImage(reference: string): Promise<RawImage> {
+    const cached = this.byId.get(reference);
+    if (cached) return cached;
+    const answer = this.call(
+      `inspect ${reference}`,
+      () => this.http.json<RawImage>('GET', `/images/${encodeURIComponent(reference)}/json`),
+      reference,
+    );
+    if (reference.startsWith('sha256:')) {
+      this.byId.set(reference, answer);
+      answer.catch(() => this.byId.delete(reference));
+    }
+    return answer;
+  }
+
+  async inspectImage(reference: string): Promise<ImageSummary> {
+    const image = await this.rawImage(reference);
+    return {
+      id: image.Id,
+      repoTags: image.RepoTags ?? [],
+      created: image.Created,
+      size: image.Size,
+      config: image.Config,
+      diffIds: image.RootFS?.Layers ?? [],
+    };
+  }
+
+  async imageHistory(reference: string): Promise<ImageHistoryItem[]> {
+    const items = await this.call(
+      `history of ${reference}`,
+      () =>
+        this.http.json<Array<Record<string, unknown>>>(
+          'GET',
+          `/images/${encodeURIComponent(reference)}/history`,
+        ),
+      reference,
+    );
+    return items.map((item) => ({
+      id: String(item.Id),
+      created: Number(item.Created),
+      createdBy: String(item.CreatedBy ?? ''),
+      size: Number(item.Size ?? 0),
+      comment: String(item.Comment ?? ''),
+      tags: (item.Tags as string[] | null) ?? [],
+    }));
+  }
+
+  async build(context: Readable, options: BuildOptions): Promise<string> {
+    const docker = await this.docker();
+    const stream = await this.call('docker build', () =>
+      docker.buildImage(context, {
+        t: options.tags,
+        dockerfile: options.dockerfile,
+        buildargs: options.buildArgs ?? {},
+        ...(options.target ? { target: options.target } : {}),
+        // version 2 asks the engine for BuildKit, as DOCKER_BUILDKIT=1 does; 1 is the legacy builder.
+        version: options.builder === 'buildkit' ? '2' : '1',
+      } as unknown as Dockerode.ImageBuildOptions),
+    );
+    const events = await this.follow(docker, stream, options.onProgress);
+    const failure = events.find((event) => event.error);
+    if (failure)
+      throw translateEngineError({ message: failure.errorDetail?.message ?? failure.error }, 'build failed');
+    const id = [...events]
+      .reverse()
+      .map((event) => (typeof event.aux === 'object' ? event.aux?.ID : undefined))
+      .find((value) => value?.startsWith('sha256:'));
+    if (!id) throw translateEngineError({ message: 'the engine did not report an image ID' }, 'docker build');
+    return id;
+  }
+
+  async run(image: string, options: RunOptions = {}): Promise<RunResult> {
+    const docker = await this.docker();
+    return this.call(
+      `run ${image}`,
+      async () => {
+        const container = await docker.createContainer({
+          Image: image,
+          ...(options.cmd ? { Cmd: options.cmd } : {}),
+          ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
+          HostConfig: { NetworkMode: 'none' },
+        });
+        try {
+          await container.start();
+          const { StatusCode } = (await container.wait()) as { StatusCode: number };
+          const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
+          return { exitCode: StatusCode, ...demuxLogs(logs) };
+        } finally {
+          await container.remove({ force: true }).catch(() => undefined);
+        }
+      },
+      image,
+    );
+  }
+
+  async tag(image: string, reference: string): Promise<void> {
+    const { repo, tag } = splitReference(reference);
+    const query = new URLSearchParams({ repo, tag });
+    const response = await this.call(`tag ${reference}`, () =>
+      this.http.send('POST', `/images/${encodeURIComponent(image)}/tag?${query}`),
+    );
+    if (response.status >= 400) throw translateEngineError(httpError(response), `tag ${reference}`, image);
+  }
+
+  async removeImage(reference: string): Promise<void> {
+    const response = await this.call(`remove ${reference}`, () =>
+      this.http.send('DELETE', `/images/${encodeURIComponent(reference)}?noprune=1`),
+    );
+    if (response.status >= 400)
+      throw translateEngineError(httpError(response), `remove ${reference}`, reference);
+  }
+
+  async load(tarball: Readable | Buffer): Promise<string[]> {
+    const response = await this.call('docker load', () =>
+      this.http.send('POST', '/images/load?quiet=1', tarball, { 'Content-Type': 'application/x-tar' }),
+    );
+    if (response.status >= 400) throw translateEngineError(httpError(response), 'docker load');
+    const events = parseProgress(response.body);
+    const failure = events.find((event) => event.error);
+    if (failure)
+      throw translateEngineError({ message: failure.errorDetail?.message ?? failure.error }, 'docker load');
+    return events
+      .map((event) => event.stream?.match(/Loaded image(?: ID)?: (\S+)/)?.[1])
+      .filter((value): value is string => value !== undefined);
+  }
+
+  async save(reference: string): Promise<Readable> {
+    const docker = await this.docker();
+    return this.call(
+      `save ${reference}`,
+      async () => (await docker.getImage(reference).get()) as unknown as Readable,
+      reference,
+    );
+  }
+
+  async imageConfig(imageId: string): Promise<Buffer> {
+    const info = await this.infoOnce();
+    if (typeof info.DockerRootDir === 'string' && typeof info.Driver === 'string') {
+      const bytes = await readConfigFromImageDb(info.DockerRootDir, info.Driver, imageId);
+      if (bytes) return bytes;
+    }
+    return readConfigFromSave(await this.save(imageId), imageId);
+  }
+
+  async statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>> {
+    if (paths.length === 0) return new Map();
+    const layerDirs = overlayLayerDirs((await this.rawImage(image)).GraphDriver);
+    const fast = layerDirs ? await statInLayers(layerDirs, paths) : undefined;
+    if (fast) return fast;
+    // Any other store, or an engine whose files this process cannot read: the merged
+    // filesystem, read once (O(image)).
+    const snapshot = await snapshotFilesystem(await this.exportFilesystem(image));
+    const found = new Map<string, PathStat>();
+    for (const path of paths) {
+      const entry = snapshot.get(path);
+      if (!entry) continue;
+      const type =
+        entry.type === 'directory' || entry.type === 'symlink' || entry.type === 'file'
+          ? entry.type
+          : 'other';
+      found.set(path, {
+        type,
+        mode: entry.mode,
+        uid: entry.uid,
+        gid: entry.gid,
+        mtimeMs: entry.mtimeMs ?? 0,
+      });
+    }
+    return found;
+  }
+
+  async exportFilesystem(image: string): Promise<Readable> {
+    const docker = await this.docker();
+    return this.call(
+      `export ${image}`,
+      async () => {
+        const container = await docker.createContainer({
+          Image: image,
+          Cmd: ['/nonexistent'],
+          Entrypoint: [],
+        });
+        const stream = (await container.export()) as unknown as Readable;
+        const cleanup = () => void container.remove({ force: true }).catch(() => undefined);
+        stream.on('end', cleanup);
+        stream.on('error', cleanup);
+        return stream;
+      },
+      image,
+    );
+  }
+
+  private follow(
+    docker: Dockerode,
+    stream: NodeJS.ReadableStream,
+    onLine?: (line: string) => void,
+  ): Promise<ProgressEvent[]> {
+    return new Promise((resolve, reject) => {
+      docker.modem.followProgress(
+        stream,
+        (error: Error | null, events: ProgressEvent[]) => (error ? reject(error) : resolve(events)),
+        (event: ProgressEvent) => {
+          const line = event.stream ?? event.status;
+          if (onLine && line?.trim()) onLine(line.replace(/\n$/, ''));
+        },
+      );
+    });
+  }
+}
+
+/** `repo[:tag]`, where a colon inside a registry host:port is not a tag separator. */
+export function splitReference(reference: string): { repo: string; tag: string } {
+  const slash = reference.lastIndexOf('/');
+  const colon = reference.lastIndexOf(':');
+  if (colon > slash) return { repo: reference.slice(0, colon), tag: reference.slice(colon + 1) };
+  return { repo: reference, tag: 'latest' };
+}
