@@ -4,7 +4,7 @@
 import { posix } from 'node:path';
 import { CodeinjectError } from '@codeinject/core';
 import { type Copy as AstCopy, type Instruction as AstInstruction, DockerfileParser } from 'dockerfile-ast';
-import type { BuildGraph, CopyInstruction, Instruction, Stage } from './build-graph.js';
+import type { BuildGraph, CopyInstruction, Stage } from './build-graph.js';
 import { expandWord } from './expand.js';
 
 export class DockerfileError extends CodeinjectError {

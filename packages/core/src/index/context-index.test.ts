@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '../digest.js';
-import { compareIndexes, indexContext } from './context-index.js';
+import { compareIndexes, type IndexedEntry, indexContext } from './context-index.js';
 
 async function context() {
   const root = await mkdtemp(join(tmpdir(), 'codeinject-index-'));
@@ -28,7 +28,7 @@ describe('indexContext', () => {
     const root = await context();
     const first = await indexContext(root);
     const cached = new Map(first);
-    cached.set('b.txt', { ...(first.get('b.txt') as never), sha256: sha256('stale') });
+    cached.set('b.txt', { ...(first.get('b.txt') as IndexedEntry), sha256: sha256('stale') });
     const second = await indexContext(root, undefined, cached);
     expect(second.get('b.txt')?.sha256).toBe(sha256('stale'));
 
