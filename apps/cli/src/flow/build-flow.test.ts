@@ -47,7 +47,8 @@ class FakeEngine implements Partial<Engine> {
     return BASE_CONFIG;
   }
   async statPaths(): Promise<Map<string, never>> {
-    return new Map();
+    // No ancestor metadata: the patch then carries only the changed entries.
+    return new Map<string, never>();
   }
   async load(archive: Buffer | Readable): Promise<string[]> {
     this.calls.push(`load ${(archive as Buffer).length > 0 ? 'archive' : 'empty'}`);
