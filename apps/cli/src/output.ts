@@ -24,8 +24,9 @@ export function printOutcome(outcome: BuildOutcome, explain: boolean): void {
     for (const path of modified) process.stdout.write(`  M ${path}\n`);
     for (const path of added) process.stdout.write(`  A ${path}\n`);
     for (const path of deleted) process.stdout.write(`  D ${path}\n`);
-    for (const [path] of outcome.plan?.upserts ?? []) process.stdout.write(`  patch + ${path}\n`);
-    for (const path of outcome.plan?.deletions ?? []) process.stdout.write(`  patch - ${path} (whiteout)\n`);
+    const patch = outcome.mode === 'inject' ? outcome.plan : undefined;
+    for (const [path] of patch?.upserts ?? []) process.stdout.write(`  patch + ${path}\n`);
+    for (const path of patch?.deletions ?? []) process.stdout.write(`  patch - ${path} (whiteout)\n`);
   }
   const tags = outcome.tags.length > 0 ? ` as ${outcome.tags.join(', ')}` : '';
   process.stdout.write(
@@ -33,7 +34,17 @@ export function printOutcome(outcome: BuildOutcome, explain: boolean): void {
   );
 }
 
+export function printInstructionTable(outcome: BuildOutcome): void {
+  process.stdout.write('LINE  LAYER  STATUS   INSTRUCTION\n');
+  for (const row of outcome.instructions) {
+    const text = row.instruction.length > 70 ? `${row.instruction.slice(0, 69)}…` : row.instruction;
+    process.stdout.write(
+      `${String(row.line).padStart(4)}  ${(row.layer ? 'yes' : '-').padEnd(5)}  ${row.status.padEnd(7)}  ${text}\n`,
+    );
+  }
+}
+
 export function toJson(outcome: BuildOutcome): Record<string, unknown> {
-  const { plan: _plan, line, ...rest } = outcome;
+  const { plan: _plan, instructions: _instructions, line, ...rest } = outcome;
   return { ...rest, ...(line !== undefined ? { line } : {}) };
 }

@@ -25,6 +25,17 @@ describe('bad input', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('says how to start the engine when none answers', async () => {
+    scratch = await Scratch.create('down', LISTING_APP);
+    const result = await scratch.cli('build', '-t', 'codeinject-it/down:1', '.', {
+      DOCKER_HOST: 'unix:///nonexistent/docker.sock',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      'codeinject: no Docker engine answers at unix:///nonexistent/docker.sock; start one (as root: dockerd &, or bash scripts/ensure-docker.sh) or set DOCKER_HOST\n',
+    );
+  });
+
   it('names the Dockerfile line of a parse error and moves no tag', async () => {
     scratch = await Scratch.create('parse', {
       ...LISTING_APP,

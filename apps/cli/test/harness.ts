@@ -56,12 +56,14 @@ export class Scratch {
     return symlink(target, join(this.dir, path));
   }
 
-  /** Runs bin/codeinject with this scratch's own state dir. */
-  async cli(...args: string[]): Promise<CliResult> {
+  /** Runs bin/codeinject with this scratch's own state dir (an object argument adds env vars). */
+  async cli(...args: Array<string | Record<string, string>>): Promise<CliResult> {
+    const words = args.filter((arg): arg is string => typeof arg === 'string');
+    const env = Object.assign({}, ...args.filter((arg) => typeof arg !== 'string'));
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...words], {
         cwd: this.dir,
-        env: { ...process.env, CODEINJECT_STATE_DIR: this.stateDir },
+        env: { ...process.env, CODEINJECT_STATE_DIR: this.stateDir, ...env },
       });
       return { code: 0, stdout, stderr };
     } catch (error) {

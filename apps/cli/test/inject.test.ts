@@ -53,6 +53,19 @@ describe('codeinject build injects and equals docker build', () => {
     expect(await scratch.runImage(first.image)).toBe(before);
   });
 
+  it('resolves --chown user and group names from the image, as the builders do', async () => {
+    const dockerfile = LISTING_APP.Dockerfile?.replace(
+      'COPY src/ ./src/',
+      'COPY --chown=nobody:staff src/ ./src/',
+    ).replace('COPY main.py .', 'COPY --chown=daemon main.py .') as string;
+    const { tag } = await firstBuild('chown-names', { ...LISTING_APP, Dockerfile: dockerfile });
+    await scratch.write('src/util.py', 'VALUE = 5\n');
+    await scratch.write('main.py', `${LISTING_APP['main.py']}print("owned")\n`);
+    const second = await scratch.build(tag);
+    expect(second.mode).toBe('inject');
+    await expectEquivalentToRebuild(tag);
+  });
+
   it('leaves the image as it is when only ignored or uncopied files change', async () => {
     const { tag, first } = await firstBuild('ignored');
     await scratch.write('debug.log', 'noise\n');

@@ -18,8 +18,15 @@ import type {
 import { translateEngineError } from './engine-errors.js';
 import { EngineHttp, httpError } from './engine-http.js';
 import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
-import { type GraphDriver, overlayLayerDirs, type PathStat, statInLayers } from './layer-paths.js';
+import {
+  type GraphDriver,
+  overlayLayerDirs,
+  type PathStat,
+  readFromLayers,
+  statInLayers,
+} from './layer-paths.js';
 import { type ProgressEvent, parseProgress } from './progress.js';
+import { firstFileOfTar } from './tar-read.js';
 
 export type DockerodeLoader = () => Promise<Dockerode>;
 
@@ -254,6 +261,32 @@ export class DockerEngine implements Engine {
       });
     }
     return found;
+  }
+
+  async readFile(image: string, path: string): Promise<Buffer | undefined> {
+    const layerDirs = overlayLayerDirs((await this.rawImage(image)).GraphDriver);
+    if (layerDirs && (await statInLayers(layerDirs, []))) return readFromLayers(layerDirs, path);
+    // Elsewhere: the archive endpoint of a created (never started) container.
+    const docker = await this.docker();
+    return this.call(
+      `read ${path} from ${image}`,
+      async () => {
+        const container = await docker.createContainer({
+          Image: image,
+          Cmd: ['/nonexistent'],
+          Entrypoint: [],
+        });
+        try {
+          const archive = (await container.getArchive({ path }).catch(() => undefined)) as
+            | Readable
+            | undefined;
+          return archive ? await firstFileOfTar(archive) : undefined;
+        } finally {
+          await container.remove({ force: true }).catch(() => undefined);
+        }
+      },
+      image,
+    );
   }
 
   async exportFilesystem(image: string): Promise<Readable> {

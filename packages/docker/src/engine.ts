@@ -72,6 +72,8 @@ export interface Engine {
   save(reference: string): Promise<Readable>;
   /** The exact config bytes of an image (their sha256 is the image ID on the classic store). */
   imageConfig(imageId: string): Promise<Buffer>;
+  /** A regular file's bytes from an image, or undefined when the image has no such file. */
+  readFile(image: string, path: string): Promise<Buffer | undefined>;
   /** Metadata of the given absolute paths in an image (those that exist). */
   statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>>;
   /** The merged filesystem of an image, as `docker export` of a created (never started) container. */

@@ -3,7 +3,7 @@
 // pkg/archive UnpackLayer), which would hide the real directory's owner and mode: so a patch
 // must carry every ancestor directory with the metadata the image already has for it.
 // Fast path: on a local overlay2 store, lstat the image's layer directories top-down.
-import { lstat } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface PathStat {
@@ -56,4 +56,16 @@ export async function statInLayers(
     }
   }
   return found;
+}
+
+/** A file's bytes from the top-most layer that has it (undefined when no layer does). */
+export async function readFromLayers(
+  layerDirs: readonly string[],
+  path: string,
+): Promise<Buffer | undefined> {
+  for (const dir of layerDirs) {
+    const bytes = await readFile(join(dir, path)).catch(() => undefined);
+    if (bytes) return bytes;
+  }
+  return undefined;
 }

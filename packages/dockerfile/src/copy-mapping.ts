@@ -11,6 +11,7 @@ import {
   type IndexedEntry,
 } from '@codeinject/core';
 import type { CopyInstruction } from './build-graph.js';
+import type { OwnerDirectory } from './owners.js';
 import { hasWildcard, pathMatch } from './path-match.js';
 
 export class UnsupportedCopyError extends Error {}
@@ -20,14 +21,30 @@ export interface Ownership {
   gid: number;
 }
 
-/** Numeric `--chown` only; a name needs the image's /etc/passwd (the caller builds instead). */
-export function parseChown(chown: string | undefined): Ownership {
+/** `--chown` as uid/gid: numbers as given, names looked up in the image's passwd/group files. */
+export function parseChown(chown: string | undefined, directory?: OwnerDirectory): Ownership {
   if (chown === undefined || chown === '') return { uid: 0, gid: 0 };
-  const match = /^(\d+)(?::(\d+))?$/.exec(chown);
-  if (!match)
-    throw new UnsupportedCopyError(`--chown=${chown} names a user or group (only numeric ids are injected)`);
-  const uid = Number(match[1]);
-  return { uid, gid: match[2] === undefined ? uid : Number(match[2]) };
+  const [user = '', group] = chown.split(':');
+  const userEntry = /^\d+$/.test(user) ? undefined : directory?.users.get(user);
+  if (!/^\d+$/.test(user) && !userEntry) throw unknownName('user', user, directory);
+  const uid = userEntry ? userEntry.uid : Number(user);
+  if (group === undefined) return { uid, gid: userEntry ? userEntry.gid : uid };
+  if (/^\d+$/.test(group)) return { uid, gid: Number(group) };
+  const gid = directory?.groups.get(group);
+  if (gid === undefined) throw unknownName('group', group, directory);
+  return { uid, gid };
+}
+
+function unknownName(
+  kind: string,
+  name: string,
+  directory: OwnerDirectory | undefined,
+): UnsupportedCopyError {
+  return new UnsupportedCopyError(
+    directory
+      ? `--chown names ${kind} ${name}, which the image does not define`
+      : `--chown names ${kind} ${name} and the image's ${kind} list could not be read`,
+  );
 }
 
 export function parseChmod(chmod: string | undefined): number | undefined {
@@ -54,8 +71,9 @@ export function applyCopy(
   index: ContextIndex,
   knownDirectories: ReadonlySet<string>,
   files: ImageFiles,
+  directory?: OwnerDirectory,
 ): void {
-  const owner = parseChown(copy.chown);
+  const owner = parseChown(copy.chown, directory);
   const chmod = parseChmod(copy.chmod);
   const sources = copy.sources.flatMap((source) => resolveSource(source, index));
   const destPath = posix.resolve(copy.workdir, copy.dest);

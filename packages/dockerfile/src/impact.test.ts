@@ -1,6 +1,7 @@
 import { type ContextIndex, type IndexedEntry, sha256 } from '@codeinject/core';
 import { describe, expect, it } from 'vitest';
 import { type BaselineInputs, decide } from './impact.js';
+import { parseOwnerDirectory } from './owners.js';
 import { parseDockerfile } from './parse-dockerfile.js';
 
 const entry = (path: string, content?: string, extra: Partial<IndexedEntry> = {}): IndexedEntry => ({
@@ -114,9 +115,28 @@ describe('decide', () => {
     expect(v.reason).toContain('does not exist in the build context');
   });
 
-  it('builds for --chown with names and for changed ADD sources', () => {
+  it('resolves --chown names through the image passwd and group files', () => {
+    const owners = parseOwnerDirectory(
+      'root:x:0:0::/root:/bin/sh\napp:x:1000:1001::/app:/bin/sh\n',
+      'root:x:0:\nstaff:x:50:\n',
+    );
+    const df = 'FROM b\nCOPY --chown=app a /srv/\nCOPY --chown=app:staff b /srv/\n';
+    const v = decide({
+      graph: parseDockerfile(df),
+      baseline: inputs(index(entry('a', '1'), entry('b', '1'))),
+      current: inputs(index(entry('a', '2'), entry('b', '2'))),
+      owners,
+    });
+    expect(v.plan?.upserts.map(([path, f]) => [path, f.uid, f.gid])).toEqual([
+      ['/srv/a', 1000, 1001],
+      ['/srv/b', 1000, 50],
+    ]);
+  });
+
+  it('builds for --chown names it cannot resolve and for changed ADD sources', () => {
     const named = verdict('FROM b\nCOPY --chown=app a /a\n', index(entry('a', '1')), index(entry('a', '2')));
-    expect(named.reason).toContain('names a user or group');
+    expect(named).toMatchObject({ mode: 'build', line: 2 });
+    expect(named.reason).toContain("--chown names user app and the image's user list could not be read");
     const add = verdict('FROM b\nADD a.tar /a/\n', index(entry('a.tar', '1')), index(entry('a.tar', '2')));
     expect(add.reason).toContain('ADD at line 2 changed');
   });

@@ -14,6 +14,7 @@ import {
 } from '@codeinject/core';
 import type { BuildGraph, CopyInstruction, Stage } from './build-graph.js';
 import { applyCopy, UnsupportedCopyError } from './copy-mapping.js';
+import type { OwnerDirectory } from './owners.js';
 
 export interface BaselineInputs {
   dockerfileSha256: string;
@@ -37,11 +38,13 @@ export interface DecideInput {
   graph: BuildGraph;
   current: BaselineInputs;
   baseline?: BaselineInputs;
+  /** The last built image's users and groups, for `--chown` with names. */
+  owners?: OwnerDirectory;
 }
 
 const NO_CHANGES: ContextChanges = { added: [], modified: [], deleted: [] };
 
-export function decide({ graph, current, baseline }: DecideInput): Verdict {
+export function decide({ graph, current, baseline, owners }: DecideInput): Verdict {
   const build = (
     reason: string,
     line?: number,
@@ -74,7 +77,12 @@ export function decide({ graph, current, baseline }: DecideInput): Verdict {
     if (copy.from !== undefined || copy.heredoc) continue;
     try {
       const dirs = knownDirectories(stage);
-      if (!sameFiles(copyFiles(copy, baseline.index, dirs), copyFiles(copy, current.index, dirs)))
+      if (
+        !sameFiles(
+          copyFiles(copy, baseline.index, dirs, owners),
+          copyFiles(copy, current.index, dirs, owners),
+        )
+      )
         dirty.push({ stage, copy });
     } catch (error) {
       if (error instanceof UnsupportedCopyError || error instanceof CodeinjectError)
@@ -131,7 +139,10 @@ export function decide({ graph, current, baseline }: DecideInput): Verdict {
     );
   }
 
-  const plan = planPatch(targetFiles(graph.target, baseline.index), targetFiles(graph.target, current.index));
+  const plan = planPatch(
+    targetFiles(graph.target, baseline.index, owners),
+    targetFiles(graph.target, current.index, owners),
+  );
   if (plan.upserts.length + plan.deletions.length === 0)
     return {
       mode: 'unchanged',
@@ -150,19 +161,24 @@ export function decide({ graph, current, baseline }: DecideInput): Verdict {
 }
 
 /** What the target stage's context COPYs put in the image, later ones winning. */
-function targetFiles(stage: Stage, index: ContextIndex): ImageFiles {
+function targetFiles(stage: Stage, index: ContextIndex, owners?: OwnerDirectory): ImageFiles {
   const files: ImageFiles = new Map();
   const dirs = knownDirectories(stage);
   for (const instruction of stage.instructions) {
     if (instruction.kind === 'copy' && instruction.from === undefined && !instruction.heredoc)
-      applyCopy(instruction, index, dirs, files);
+      applyCopy(instruction, index, dirs, files, owners);
   }
   return files;
 }
 
-function copyFiles(copy: CopyInstruction, index: ContextIndex, dirs: ReadonlySet<string>): ImageFiles {
+function copyFiles(
+  copy: CopyInstruction,
+  index: ContextIndex,
+  dirs: ReadonlySet<string>,
+  owners?: OwnerDirectory,
+): ImageFiles {
   const files: ImageFiles = new Map();
-  applyCopy(copy, index, dirs, files);
+  applyCopy(copy, index, dirs, files, owners);
   return files;
 }
 

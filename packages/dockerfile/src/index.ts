@@ -3,5 +3,6 @@ export { applyCopy, contextSource, parseChmod, parseChown, UnsupportedCopyError 
 export { DockerIgnore } from './dockerignore.js';
 export { type Env, expandWord } from './expand.js';
 export { type BaselineInputs, type DecideInput, decide, type Verdict, type VerdictMode } from './impact.js';
+export { chownNeedsNames, type OwnerDirectory, parseOwnerDirectory } from './owners.js';
 export { DockerfileError, type ParseOptions, parseDockerfile } from './parse-dockerfile.js';
 export { hasWildcard, pathMatch } from './path-match.js';

@@ -4,7 +4,7 @@ import type { Builder } from '@codeinject/docker';
 import type { Command } from 'commander';
 import { lazyEngine } from '../engine.js';
 import { type FlowMode, runBuildFlow } from '../flow/build-flow.js';
-import { printJson, printOutcome, progress, toJson } from '../output.js';
+import { printInstructionTable, printJson, printOutcome, progress, toJson } from '../output.js';
 
 interface BuildFlags {
   tag: string[];
@@ -99,5 +99,6 @@ function pickBuilder(flag: string | undefined): Builder {
 }
 
 function printPlan(outcome: Awaited<ReturnType<typeof runBuildFlow>>): void {
+  printInstructionTable(outcome);
   printOutcome({ ...outcome, image: outcome.previous }, true);
 }

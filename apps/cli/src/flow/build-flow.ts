@@ -22,9 +22,16 @@ import {
   writePatchLayer,
 } from '@codeinject/core';
 import type { Builder, Engine, EngineInfo, ImageSummary } from '@codeinject/docker';
-import { decide, type Verdict } from '@codeinject/dockerfile';
+import {
+  chownNeedsNames,
+  decide,
+  type OwnerDirectory,
+  parseOwnerDirectory,
+  type Verdict,
+} from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
+import { type InstructionRow, instructionTable } from './instruction-table.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
 
@@ -37,6 +44,8 @@ export interface BuildOutcome {
   reason: string;
   line?: number;
   plan?: PatchPlan;
+  /** The target stage's instructions and what this run means for each (for `plan`). */
+  instructions: InstructionRow[];
   ms: number;
 }
 
@@ -65,7 +74,8 @@ export async function runBuildFlow(
   const prepared = await prepareBuild(args, tagRecord);
   trace('parse Dockerfile and index context');
   const baseline = tagRecord ? await deps.store.readBaseline(tagRecord.baseline) : undefined;
-  let verdict = analyze(prepared, baseline, tag);
+  const owners = baseline ? await ownersFor(prepared, baseline, deps) : undefined;
+  let verdict = analyze(prepared, baseline, tag, owners);
   trace('read baseline and decide');
 
   const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
@@ -96,6 +106,7 @@ export async function runBuildFlow(
     reason,
     ...(verdict.line !== undefined ? { line: verdict.line } : {}),
     ...(verdict.plan ? { plan: verdict.plan } : {}),
+    instructions: instructionTable(prepared.graph.target, verdict),
     ms: Math.round(performance.now() - started),
   });
 
@@ -133,6 +144,7 @@ function analyze(
   prepared: PreparedBuild,
   baseline: BaselineRecord | undefined,
   tag: string | undefined,
+  owners?: OwnerDirectory,
 ): Verdict {
   const current = {
     dockerfileSha256: prepared.dockerfileSha256,
@@ -154,10 +166,32 @@ function analyze(
           index: indexFromJSON(baseline.index),
         }
       : undefined;
-  const verdict = decide({ graph: prepared.graph, current, baseline: recorded });
+  const verdict = decide({
+    graph: prepared.graph,
+    current,
+    baseline: recorded,
+    ...(owners ? { owners } : {}),
+  });
   if (baseline && !sameSource)
     return { ...verdict, reason: `${tag} was last built from another context or Dockerfile` };
   return verdict;
+}
+
+/** The last build's users and groups, read only when a COPY --chown names one. */
+async function ownersFor(
+  prepared: PreparedBuild,
+  baseline: BaselineRecord,
+  deps: FlowDeps,
+): Promise<OwnerDirectory | undefined> {
+  const named = prepared.graph.target.instructions.some((i) => i.kind === 'copy' && chownNeedsNames(i.chown));
+  if (!named) return undefined;
+  const engine = await deps.engine();
+  const [passwd, group] = await Promise.all([
+    engine.readFile(baseline.imageId, '/etc/passwd').catch(() => undefined),
+    engine.readFile(baseline.imageId, '/etc/group').catch(() => undefined),
+  ]);
+  if (!passwd || !group) return undefined;
+  return parseOwnerDirectory(passwd.toString('utf8'), group.toString('utf8'));
 }
 
 /** Why the engine's state forbids injecting, if it does. */
