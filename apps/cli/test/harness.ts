@@ -105,7 +105,9 @@ export class Scratch {
   }
 
   async cleanup(): Promise<void> {
-    for (const tag of this.tags) await run(DOCKER, ['rmi', '-f', tag]).catch(() => undefined);
+    for (const tag of this.tags) {
+      await run(DOCKER, ['rmi', '-f', tag, `${tag}-codeinject-base`]).catch(() => undefined);
+    }
     await rm(dirname(this.dir), { recursive: true, force: true });
   }
 }

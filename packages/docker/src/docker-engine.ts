@@ -74,17 +74,12 @@ export class DockerEngine implements Engine {
   }
 
   async info(): Promise<EngineInfo> {
-    const [info, version] = await Promise.all([
-      this.infoOnce(),
-      this.call('docker version', () =>
-        this.http.json<{ Version: string; ApiVersion: string }>('GET', '/version'),
-      ),
-    ]);
+    const info = await this.infoOnce();
     const driverStatus = (info.DriverStatus as [string, string][] | null) ?? [];
     return {
-      serverVersion: version.Version,
-      apiVersion: version.ApiVersion,
+      serverVersion: String(info.ServerVersion),
       storageDriver: String(info.Driver),
+      // The containerd image store reports its snapshotter as `driver-type` (moby daemon/info.go).
       containerdImageStore: driverStatus.some(([key]) => key === 'driver-type'),
     };
   }
@@ -116,6 +111,7 @@ export class DockerEngine implements Engine {
       size: image.Size,
       config: image.Config,
       diffIds: image.RootFS?.Layers ?? [],
+      graphDriver: image.GraphDriver?.Name ?? '',
     };
   }
 

@@ -9,7 +9,6 @@ export type Builder = 'buildkit' | 'legacy';
 
 export interface EngineInfo {
   serverVersion: string;
-  apiVersion: string;
   storageDriver: string;
   /** The containerd image store (default on fresh Docker 29+) rejects partial manifest.json loads. */
   containerdImageStore: boolean;
@@ -22,6 +21,8 @@ export interface ImageSummary {
   size: number;
   config: ImageConfig['config'];
   diffIds: string[];
+  /** The storage the engine reports for the image (GraphDriver.Name): overlay2, overlayfs, … */
+  graphDriver: string;
 }
 
 export interface ImageHistoryItem {

@@ -18,7 +18,7 @@ const tags: string[] = [];
 beforeAll(async () => {
   engine = new DockerEngine();
   const info = await engine.info();
-  console.log(`engine: Docker ${info.serverVersion} (API ${info.apiVersion}, ${info.storageDriver})`);
+  console.log(`engine: Docker ${info.serverVersion} (${info.storageDriver})`);
 });
 
 afterAll(async () => {

@@ -28,7 +28,6 @@ class FakeEngine implements Partial<Engine> {
   async info(): Promise<EngineInfo> {
     return {
       serverVersion: 'fake',
-      apiVersion: '1.41',
       storageDriver: 'overlay2',
       containerdImageStore: this.containerd,
     };
@@ -36,7 +35,7 @@ class FakeEngine implements Partial<Engine> {
   async inspectImage(reference: string): Promise<ImageSummary> {
     const id = reference.startsWith('sha256:') ? reference : this.tags.get(reference);
     if (!id) throw new Error('not found');
-    return { id, repoTags: [], created: '', size: 0, config: {}, diffIds: [] };
+    return { id, repoTags: [], created: '', size: 0, config: {}, diffIds: [], graphDriver: 'vfs' };
   }
   async build(_context: Readable, options: { tags: string[] }): Promise<string> {
     this.calls.push('build');
@@ -86,7 +85,7 @@ describe('runBuildFlow', () => {
     await writeFile(join(context, 'app.py'), 'print(2)\n');
     const second = await runBuildFlow(args, 'build', deps);
     expect(second).toMatchObject({ mode: 'inject', previous: BUILT, changes: { modified: ['app.py'] } });
-    expect(engine.calls).toEqual(['build', 'load archive']);
+    expect(engine.calls).toEqual(['build', 'tag app:dev-codeinject-base', 'load archive']);
 
     const lineage = (await deps.store.readTag('app:dev'))?.lineage.map((entry) => entry.mode);
     expect(lineage).toEqual(['build', 'inject']);

@@ -21,7 +21,7 @@ import {
   writePartialDockerArchive,
   writePatchLayer,
 } from '@codeinject/core';
-import type { Builder, Engine, EngineInfo, ImageSummary } from '@codeinject/docker';
+import { type Builder, type Engine, type ImageSummary, splitReference } from '@codeinject/docker';
 import {
   chownNeedsNames,
   decide,
@@ -82,14 +82,13 @@ export async function runBuildFlow(
   trace('connect engine');
   const mayInject = engine !== undefined && verdict.mode !== 'build' && tagRecord !== undefined;
   // One round of engine questions, asked together: each costs a few ms.
-  const [current, info, baselineImage] = await Promise.all([
+  const [current, baselineImage] = await Promise.all([
     tag && engine ? engine.inspectImage(tag).catch(() => undefined) : undefined,
-    mayInject ? engine.info() : undefined,
     mayInject ? engine.inspectImage(tagRecord.baseline).catch(() => undefined) : undefined,
   ]);
   const previous = current?.id ?? null;
-  if (mayInject && info) {
-    const refusal = injectionRefusal(info, baselineImage, tagRecord, previous);
+  if (mayInject) {
+    const refusal = await injectionRefusal(engine, baselineImage, tagRecord, previous);
     if (refusal) verdict = { ...verdict, mode: 'build', reason: refusal };
   }
   trace('inspect tag and check engine');
@@ -195,18 +194,20 @@ async function ownersFor(
 }
 
 /** Why the engine's state forbids injecting, if it does. */
-function injectionRefusal(
-  info: EngineInfo,
+async function injectionRefusal(
+  engine: Engine,
   baselineImage: ImageSummary | undefined,
   tagRecord: TagRecord,
   previous: string | null,
-): string | undefined {
-  if (info.containerdImageStore)
+): Promise<string | undefined> {
+  if (!baselineImage) return 'the image of the last real build is gone from the engine';
+  // overlay2 is a classic-store graph driver, never a containerd snapshotter name (that is
+  // overlayfs): only other drivers need the slower `docker info` to tell the stores apart.
+  if (baselineImage.graphDriver !== 'overlay2' && (await engine.info()).containerdImageStore)
     return 'the engine uses the containerd image store, which partial loads do not support yet';
   const ours = new Set([tagRecord.baseline, ...tagRecord.lineage.map((entry) => entry.image)]);
   if (previous && !ours.has(previous))
     return `${tagRecord.tag} now points to an image codeinject did not make`;
-  if (!baselineImage) return 'the image of the last real build is gone from the engine';
   return undefined;
 }
 
@@ -227,6 +228,9 @@ async function realBuild(engine: Engine, prepared: PreparedBuild, deps: FlowDeps
     onProgress: deps.log,
   });
   if (prepared.tags.length > 0) {
+    // Once the tag moves to an injected image this one is untagged, and `docker image prune`
+    // would delete the base of every later injection: a tag of its own keeps it.
+    await engine.tag(image, baselineTag(prepared.tags[0] as string));
     const config = await engine.imageConfig(image);
     await deps.store.writeBaseline({
       imageId: image,
@@ -275,6 +279,12 @@ async function inject(
   await engine.load(archive);
   trace('load into engine');
   return config.digest;
+}
+
+/** The tag that keeps the last real build of `tag` alive: `repo:tag-codeinject-base`. */
+export function baselineTag(tag: string): string {
+  const { repo, tag: name } = splitReference(tag);
+  return `${repo}:${name}-codeinject-base`.slice(0, repo.length + 1 + 128);
 }
 
 async function tagAll(engine: Engine, image: string, tags: string[]): Promise<void> {

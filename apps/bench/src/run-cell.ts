@@ -1,0 +1,136 @@
+// One cell of the matrix (an app and an edit size): every method gets its own copy of the app
+// and a first, untimed build; then each trial edits every copy and times every method once,
+// with tinybench, in an order that rotates from trial to trial so no method always goes first.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Bench } from 'tinybench';
+import type { BenchApp } from './apps.js';
+import { exec, mustExec } from './exec.js';
+import {
+  CODEINJECT,
+  DOCKER,
+  firstBuild,
+  type MethodContext,
+  type MethodName,
+  runMethod,
+  type TrialResult,
+} from './methods.js';
+import type { CellSpec } from './profile.js';
+import type { TrialRecord, TrialsLog } from './trials-log.js';
+
+export interface CellRun {
+  app: BenchApp;
+  cell: CellSpec;
+  methods: MethodName[];
+  workDir: string;
+  diffEvery: number;
+  log: TrialsLog;
+  done: TrialRecord[];
+  onTrial: (trial: number) => void;
+}
+
+export async function runCell(run: CellRun): Promise<void> {
+  const { app, cell, methods } = run;
+  const finished = (method: MethodName) =>
+    run.done.filter((r) => r.app === app.name && r.lines === cell.lines && r.method === method).length;
+  const firstTrial = Math.min(...methods.map(finished)) + 1;
+  if (firstTrial > cell.trials) return;
+
+  const contexts = new Map<MethodName, MethodContext>();
+  for (const method of methods) {
+    const dir = join(run.workDir, app.name, method);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await app.write(dir);
+    const ctx = {
+      dir,
+      tag: `codeinject-bench/${app.name}:${method}`,
+      stateDir: join(run.workDir, 'state'),
+      imageRoot: app.imageRoot,
+    };
+    contexts.set(method, ctx);
+    await firstBuild(method, ctx);
+  }
+
+  for (let trial = firstTrial; trial <= cell.trials; trial++) {
+    run.onTrial(trial);
+    const order = methods.map((_, i) => methods[(i + trial) % methods.length] as MethodName);
+    const results = new Map<MethodName, TrialResult>();
+    const edits = new Map<MethodName, string[]>();
+    const bench = new Bench({ iterations: 1, time: 0, warmup: false, retainSamples: true, throws: true });
+    for (const method of order) {
+      const ctx = contexts.get(method) as MethodContext;
+      bench.add(
+        method,
+        async () => {
+          const result = await runMethod(method, ctx, edits.get(method) ?? []);
+          results.set(method, result);
+          // The command's own wall time, spawn to exit, is the sample.
+          return { overriddenDuration: result.ms };
+        },
+        {
+          beforeEach: async () =>
+            void edits.set(method, await app.edit(ctx.dir, cell.lines, marker(trial, method))),
+        },
+      );
+    }
+    await bench.run();
+    for (const method of order) {
+      const ctx = contexts.get(method) as MethodContext;
+      const task = bench.getTask(method);
+      const ms =
+        task?.result && 'latency' in task.result
+          ? (task.result.latency.samples?.[0] ?? Number.NaN)
+          : Number.NaN;
+      const record = await verify(
+        app,
+        cell,
+        method,
+        ctx,
+        trial,
+        results.get(method),
+        ms,
+        trial % run.diffEvery === 0,
+      );
+      await run.log.append(record);
+      run.done.push(record);
+    }
+    await exec(DOCKER, ['image', 'prune', '-f']);
+  }
+}
+
+function marker(trial: number, method: string): string {
+  return `trial-${trial}-${method}`;
+}
+
+async function verify(
+  app: BenchApp,
+  cell: CellSpec,
+  method: MethodName,
+  ctx: MethodContext,
+  trial: number,
+  result: TrialResult | undefined,
+  ms: number,
+  compare: boolean,
+): Promise<TrialRecord> {
+  const record: TrialRecord = { app: app.name, lines: cell.lines, method, trial, ms, verified: false };
+  if (cell.sizeMb !== undefined) record.sizeMb = cell.sizeMb;
+  if (result?.mode) record.mode = result.mode;
+  const printed = await exec(DOCKER, ['run', '--rm', '--network', 'none', ctx.tag]);
+  if (!printed.stdout.includes(marker(trial, method))) {
+    record.failure = `the container printed ${JSON.stringify(printed.stdout.trim().slice(0, 120))}, not the trial's marker`;
+    return record;
+  }
+  if (compare && method === 'codeinject') {
+    const reference = `${ctx.tag}-reference`;
+    await mustExec(DOCKER, ['build', '-q', '-t', reference, ctx.dir], { DOCKER_BUILDKIT: '1' });
+    const diff = await exec(process.execPath, [CODEINJECT, 'diff', ctx.tag, reference]);
+    record.diffEquivalent = diff.code === 0;
+    if (diff.code !== 0) {
+      record.failure = `codeinject diff against docker build: ${diff.stdout.trim().split('\n').slice(0, 4).join(' | ')}`;
+      return record;
+    }
+  }
+  record.verified = true;
+  return record;
+}

@@ -1,0 +1,36 @@
+// Trials are appended to trials.jsonl as they finish, so an interrupted run keeps what it
+// measured and a rerun with the same --out resumes after the last finished trial of each cell.
+import { appendFile, readFile } from 'node:fs/promises';
+
+export interface TrialRecord {
+  app: string;
+  lines: number;
+  method: string;
+  trial: number;
+  ms: number;
+  /** The container printed the trial's marker (and, when compared, diff said equivalent). */
+  verified: boolean;
+  /** What went wrong, when not verified. */
+  failure?: string;
+  /** codeinject's own verdict for the trial. */
+  mode?: string;
+  /** codeinject diff against a real BuildKit build of the same folder ran, and its answer. */
+  diffEquivalent?: boolean;
+  sizeMb?: number;
+}
+
+export class TrialsLog {
+  constructor(readonly path: string) {}
+
+  async read(): Promise<TrialRecord[]> {
+    const text = await readFile(this.path, 'utf8').catch(() => '');
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as TrialRecord);
+  }
+
+  append(record: TrialRecord): Promise<void> {
+    return appendFile(this.path, `${JSON.stringify(record)}\n`);
+  }
+}
