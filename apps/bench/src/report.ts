@@ -141,19 +141,19 @@ export function markdownReport(report: Report): string {
 }
 
 export function htmlReport(markdown: string, report: Report): string {
-  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   const rows = report.cells
     .map(
       (c) =>
-        `<tr><td>${escape(c.app)}</td><td>${c.lines}</td><td>${c.method}</td><td>${c.trials_ms.length}</td><td>${c.median_ms}</td><td>${c.p95_ms}</td><td>${c.mean_ms} ± ${c.ci95_ms}</td><td>${c.verified}</td><td>${c.failed}</td></tr>`,
+        `<tr><td>${esc(c.app)}</td><td>${c.lines}</td><td>${c.method}</td><td>${c.trials_ms.length}</td><td>${c.median_ms}</td><td>${c.p95_ms}</td><td>${c.mean_ms} ± ${c.ci95_ms}</td><td>${c.verified}</td><td>${c.failed}</td></tr>`,
     )
     .join('\n');
-  return `<!doctype html><meta charset="utf-8"><title>codeinject benchmark ${escape(report.profile)}</title>
+  return `<!doctype html><meta charset="utf-8"><title>codeinject benchmark ${esc(report.profile)}</title>
 <style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style>
-<h1>codeinject benchmark — ${escape(report.profile)}</h1>
+<h1>codeinject benchmark — ${esc(report.profile)}</h1>
 <table><tr><th>app</th><th>lines</th><th>method</th><th>trials</th><th>median ms</th><th>p95 ms</th><th>mean ± 95% CI</th><th>verified</th><th>failed</th></tr>
 ${rows}</table>
-<h2>Full report</h2><pre>${escape(markdown)}</pre>
+<h2>Full report</h2><pre>${esc(markdown)}</pre>
 `;
 }
 
