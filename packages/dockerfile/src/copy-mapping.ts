@@ -104,14 +104,19 @@ export function applyCopy(
     if (source.type === 'directory' || source.path === '.') {
       const prefix = source.path === '.' ? '' : `${source.path}/`;
       for (const [path, entry] of index) {
-        if (path.startsWith(prefix)) place(posix.join(destPath, path.slice(prefix.length)), entry);
+        if (path.startsWith(prefix)) place(under(destPath, path.slice(prefix.length)), entry);
       }
     } else if (source.type === 'symlink') {
       throw new UnsupportedCopyError(`COPY source ${source.path} is a symlink (the builders follow it)`);
     } else {
-      place(destIsDirectory ? posix.join(destPath, posix.basename(source.path)) : destPath, source);
+      place(destIsDirectory ? under(destPath, posix.basename(source.path)) : destPath, source);
     }
   }
+}
+
+/** `dir/name` without posix.join's normalising: both parts are clean already, and this runs per file. */
+function under(dir: string, name: string): string {
+  return dir === '/' ? `/${name}` : `${dir}/${name}`;
 }
 
 function resolveSource(source: string, index: ContextIndex): IndexedEntry[] {

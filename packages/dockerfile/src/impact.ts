@@ -73,17 +73,18 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
       .map((copy) => ({ stage, copy })),
   );
   const dirty: Array<{ stage: Stage; copy: CopyInstruction }> = [];
+  // Each context COPY's files, mapped once per index and reused for the patch below.
+  const mapped = new Map<CopyInstruction, { before: ImageFiles; after: ImageFiles }>();
   for (const { stage, copy } of copies) {
     if (copy.from !== undefined || copy.heredoc) continue;
     try {
       const dirs = knownDirectories(stage);
-      if (
-        !sameFiles(
-          copyFiles(copy, baseline.index, dirs, owners),
-          copyFiles(copy, current.index, dirs, owners),
-        )
-      )
-        dirty.push({ stage, copy });
+      const files = {
+        before: copyFiles(copy, baseline.index, dirs, owners),
+        after: copyFiles(copy, current.index, dirs, owners),
+      };
+      mapped.set(copy, files);
+      if (!sameFiles(files.before, files.after)) dirty.push({ stage, copy });
     } catch (error) {
       if (error instanceof UnsupportedCopyError || error instanceof CodeinjectError)
         return build(`${copy.keyword} at line ${copy.line}: ${error.message}`, copy.line, changes);
@@ -140,8 +141,8 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
   }
 
   const plan = planPatch(
-    targetFiles(graph.target, baseline.index, owners),
-    targetFiles(graph.target, current.index, owners),
+    targetFiles(graph.target, mapped, 'before'),
+    targetFiles(graph.target, mapped, 'after'),
   );
   if (plan.upserts.length + plan.deletions.length === 0)
     return {
@@ -161,12 +162,15 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
 }
 
 /** What the target stage's context COPYs put in the image, later ones winning. */
-function targetFiles(stage: Stage, index: ContextIndex, owners?: OwnerDirectory): ImageFiles {
+function targetFiles(
+  stage: Stage,
+  mapped: ReadonlyMap<CopyInstruction, { before: ImageFiles; after: ImageFiles }>,
+  when: 'before' | 'after',
+): ImageFiles {
   const files: ImageFiles = new Map();
-  const dirs = knownDirectories(stage);
   for (const instruction of stage.instructions) {
-    if (instruction.kind === 'copy' && instruction.from === undefined && !instruction.heredoc)
-      applyCopy(instruction, index, dirs, files, owners);
+    if (instruction.kind !== 'copy') continue;
+    for (const [path, file] of mapped.get(instruction)?.[when] ?? []) files.set(path, file);
   }
   return files;
 }

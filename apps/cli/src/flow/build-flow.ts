@@ -4,6 +4,7 @@
 import {
   type BaselineRecord,
   CodeinjectError,
+  type ContextIndex,
   type ImageConfig,
   indexFromJSON,
   indexToJSON,
@@ -70,13 +71,15 @@ export async function runBuildFlow(
   const started = performance.now();
   const tag = args.tags[0];
   const tagRecord = tag ? await deps.store.readTag(tag) : undefined;
-  trace('read tag record');
-  const prepared = await prepareBuild(args, tagRecord);
-  trace('parse Dockerfile and index context');
   const baseline = tagRecord ? await deps.store.readBaseline(tagRecord.baseline) : undefined;
+  // The last real build's index is also the stat cache: only files changed since are hashed.
+  const baselineIndex = baseline ? indexFromJSON(baseline.index) : undefined;
+  trace('read tag record and baseline');
+  const prepared = await prepareBuild(args, baselineIndex);
+  trace('parse Dockerfile and index context');
   const owners = baseline ? await ownersFor(prepared, baseline, deps) : undefined;
-  let verdict = analyze(prepared, baseline, tag, owners);
-  trace('read baseline and decide');
+  let verdict = analyze(prepared, baseline, baselineIndex, tag, owners);
+  trace('decide');
 
   const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
   trace('connect engine');
@@ -142,6 +145,7 @@ export async function runBuildFlow(
 function analyze(
   prepared: PreparedBuild,
   baseline: BaselineRecord | undefined,
+  baselineIndex: ContextIndex | undefined,
   tag: string | undefined,
   owners?: OwnerDirectory,
 ): Verdict {
@@ -162,7 +166,7 @@ function analyze(
           dockerfileSha256: baseline.dockerfileSha256,
           buildArgs: baseline.buildArgs,
           ...(baseline.target ? { target: baseline.target } : {}),
-          index: indexFromJSON(baseline.index),
+          index: baselineIndex as ContextIndex,
         }
       : undefined;
   const verdict = decide({
@@ -315,7 +319,6 @@ async function record(
     await store.writeTag({
       tag,
       baseline,
-      lastIndex: indexToJSON(prepared.index),
       lineage: [...(existing?.lineage ?? []), entry],
     });
   }

@@ -2,14 +2,7 @@
 // Dockerfile is read and parsed, and the context is indexed (hashing only what changed).
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import {
-  ContextError,
-  type ContextIndex,
-  indexContext,
-  indexFromJSON,
-  sha256,
-  type TagRecord,
-} from '@codeinject/core';
+import { ContextError, type ContextIndex, indexContext, sha256 } from '@codeinject/core';
 import { type BuildGraph, DockerIgnore, parseDockerfile } from '@codeinject/dockerfile';
 
 export interface BuildArguments {
@@ -31,7 +24,7 @@ export interface PreparedBuild extends BuildArguments {
   index: ContextIndex;
 }
 
-export async function prepareBuild(args: BuildArguments, tagRecord?: TagRecord): Promise<PreparedBuild> {
+export async function prepareBuild(args: BuildArguments, statCache?: ContextIndex): Promise<PreparedBuild> {
   const contextDir = resolve(args.context);
   const contextStat = await stat(contextDir).catch(() => undefined);
   if (!contextStat) throw new ContextError(`build context not found: ${args.context}`);
@@ -50,8 +43,7 @@ export async function prepareBuild(args: BuildArguments, tagRecord?: TagRecord):
     fileName: dockerfileInContext,
   });
   const ignore = await DockerIgnore.load(contextDir, dockerfilePath);
-  const previous = tagRecord?.lastIndex ? indexFromJSON(tagRecord.lastIndex) : undefined;
-  const index = await indexContext(contextDir, ignore, previous).catch((error: NodeJS.ErrnoException) => {
+  const index = await indexContext(contextDir, ignore, statCache).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EACCES')
       throw new ContextError(`permission denied reading the build context: ${error.path}`);
     throw error;

@@ -33,8 +33,6 @@ export interface LineageEntry {
 export interface TagRecord {
   tag: string;
   baseline: string;
-  /** The last index computed for this tag: the stat cache for the next run. */
-  lastIndex?: IndexedEntry[];
   lineage: LineageEntry[];
 }
 
