@@ -47,3 +47,4 @@ export {
   type TagRecord,
 } from './state/state-store.js';
 export { packContext } from './tar/pack-context.js';
+export { readTarEntries, type TarEntryHandler } from './tar/read-tar.js';
