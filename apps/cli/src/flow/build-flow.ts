@@ -68,6 +68,17 @@ export async function runBuildFlow(
   flow: FlowMode,
   deps: FlowDeps,
 ): Promise<BuildOutcome> {
+  const tag = args.tags[0];
+  if (flow === 'plan' || !tag) return runLocked(args, flow, deps);
+  const release = await deps.store.lockTag(tag);
+  try {
+    return await runLocked(args, flow, deps);
+  } finally {
+    await release();
+  }
+}
+
+async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): Promise<BuildOutcome> {
   const started = performance.now();
   const tag = args.tags[0];
   const tagRecord = tag ? await deps.store.readTag(tag) : undefined;
