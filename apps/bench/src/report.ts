@@ -3,6 +3,7 @@
 // for a browser).
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { htmlReport } from './html-report.js';
 import type { MethodName } from './methods.js';
 import { summarize } from './stats.js';
 import type { TrialRecord } from './trials-log.js';
@@ -138,23 +139,6 @@ export function markdownReport(report: Report): string {
   out.push('', '## Environment', '');
   for (const [key, value] of Object.entries(report.env)) out.push(`- ${key}: ${value}`);
   return `${out.join('\n')}\n`;
-}
-
-export function htmlReport(markdown: string, report: Report): string {
-  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
-  const rows = report.cells
-    .map(
-      (c) =>
-        `<tr><td>${esc(c.app)}</td><td>${c.lines}</td><td>${c.method}</td><td>${c.trials_ms.length}</td><td>${c.median_ms}</td><td>${c.p95_ms}</td><td>${c.mean_ms} ± ${c.ci95_ms}</td><td>${c.verified}</td><td>${c.failed}</td></tr>`,
-    )
-    .join('\n');
-  return `<!doctype html><meta charset="utf-8"><title>codeinject benchmark ${esc(report.profile)}</title>
-<style>body{font:14px system-ui;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style>
-<h1>codeinject benchmark — ${esc(report.profile)}</h1>
-<table><tr><th>app</th><th>lines</th><th>method</th><th>trials</th><th>median ms</th><th>p95 ms</th><th>mean ± 95% CI</th><th>verified</th><th>failed</th></tr>
-${rows}</table>
-<h2>Full report</h2><pre>${esc(markdown)}</pre>
-`;
 }
 
 export async function writeReports(dir: string, report: Report): Promise<void> {
