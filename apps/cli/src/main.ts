@@ -7,6 +7,12 @@ import { registerDiffCommand } from './commands/diff.js';
 import { registerHistoryCommands } from './commands/history.js';
 import { trace } from './trace.js';
 
+// `codeinject … | head` closes stdout early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const program = new Command('codeinject')
   .description('turn a code edit into a new Docker image by injecting it into the last build')
   .version('0.1.0')

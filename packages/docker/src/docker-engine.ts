@@ -8,10 +8,12 @@ import type Dockerode from 'dockerode';
 import { demuxLogs } from './demux.js';
 import type {
   BuildOptions,
+  ContainerChange,
   Engine,
   EngineInfo,
   ImageHistoryItem,
   ImageSummary,
+  ReplayContainerOptions,
   RunOptions,
   RunResult,
 } from './engine.js';
@@ -20,6 +22,8 @@ import { EngineHttp, httpError } from './engine-http.js';
 import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
 import {
   type GraphDriver,
+  type LayerEntry,
+  listLayerDir,
   overlayLayerDirs,
   type PathStat,
   readFromLayers,
@@ -282,6 +286,82 @@ export class DockerEngine implements Engine {
         }
       },
       image,
+    );
+  }
+
+  async topLayer(image: string): Promise<LayerEntry[] | undefined> {
+    const upper = (await this.rawImage(image)).GraphDriver;
+    const dir = upper?.Name === 'overlay2' ? upper.Data?.UpperDir : undefined;
+    if (!dir) return undefined;
+    try {
+      return listLayerDir(dir);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async createContainer(image: string, options: ReplayContainerOptions): Promise<string> {
+    const body = JSON.stringify({
+      Image: image,
+      Cmd: options.cmd,
+      Entrypoint: [],
+      ...(options.workdir ? { WorkingDir: options.workdir } : {}),
+      NetworkDisabled: true,
+      HostConfig: { NetworkMode: 'none' },
+    });
+    const response = await this.call('create container', () =>
+      this.http.send('POST', '/containers/create', Buffer.from(body), { 'Content-Type': 'application/json' }),
+    );
+    if (response.status >= 400)
+      throw translateEngineError(httpError(response), `create a container of ${image}`, image);
+    return (JSON.parse(response.body.toString('utf8')) as { Id: string }).Id;
+  }
+
+  async putArchive(container: string, path: string, tarball: Buffer): Promise<void> {
+    const response = await this.call('copy into container', () =>
+      this.http.send('PUT', `/containers/${container}/archive?path=${encodeURIComponent(path)}`, tarball, {
+        'Content-Type': 'application/x-tar',
+      }),
+    );
+    if (response.status >= 400) throw translateEngineError(httpError(response), 'copy into container');
+  }
+
+  async startAndWait(container: string): Promise<RunResult> {
+    const started = await this.call('start container', () =>
+      this.http.send('POST', `/containers/${container}/start`),
+    );
+    if (started.status >= 400) throw translateEngineError(httpError(started), 'start container');
+    const { StatusCode } = await this.call('wait for container', () =>
+      this.http.json<{ StatusCode: number }>('POST', `/containers/${container}/wait`),
+    );
+    const logs = await this.call('container logs', () =>
+      this.http.send('GET', `/containers/${container}/logs?stdout=1&stderr=1`),
+    );
+    return { exitCode: StatusCode, ...demuxLogs(logs.body) };
+  }
+
+  async containerChanges(container: string): Promise<ContainerChange[]> {
+    const changes = await this.call('container changes', () =>
+      this.http.json<Array<{ Path: string; Kind: 0 | 1 | 2 }> | null>(
+        'GET',
+        `/containers/${container}/changes`,
+      ),
+    );
+    return (changes ?? []).map((change) => ({ path: change.Path, kind: change.Kind }));
+  }
+
+  async getArchive(container: string, path: string): Promise<Buffer> {
+    const response = await this.call('copy from container', () =>
+      this.http.send('GET', `/containers/${container}/archive?path=${encodeURIComponent(path)}`),
+    );
+    if (response.status >= 400)
+      throw translateEngineError(httpError(response), `copy ${path} from container`);
+    return response.body;
+  }
+
+  async removeContainer(container: string): Promise<void> {
+    await this.call('remove container', () =>
+      this.http.send('DELETE', `/containers/${container}?force=1&v=1`),
     );
   }
 

@@ -3,7 +3,7 @@
 // (the testcontainers-node image-client pattern).
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '@codeinject/core';
-import type { PathStat } from './layer-paths.js';
+import type { LayerEntry, PathStat } from './layer-paths.js';
 
 export type Builder = 'buildkit' | 'legacy';
 
@@ -56,6 +56,17 @@ export interface RunResult {
   stderr: string;
 }
 
+export interface ContainerChange {
+  path: string;
+  /** 0 modified, 1 added, 2 deleted (Engine API /containers/{id}/changes). */
+  kind: 0 | 1 | 2;
+}
+
+export interface ReplayContainerOptions {
+  cmd: string[];
+  workdir?: string;
+}
+
 export interface Engine {
   info(): Promise<EngineInfo>;
   /** Throws ImageNotFoundError when the reference names no image. */
@@ -77,6 +88,18 @@ export interface Engine {
   readFile(image: string, path: string): Promise<Buffer | undefined>;
   /** Metadata of the given absolute paths in an image (those that exist). */
   statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>>;
+  /** The paths of an image's top layer, or undefined when its layer files are not readable here. */
+  topLayer(image: string): Promise<LayerEntry[] | undefined>;
+  /** A container that has not started yet, without network. Returns its ID. */
+  createContainer(image: string, options: ReplayContainerOptions): Promise<string>;
+  /** Extracts a tar into a (stopped) container's filesystem at `path`. */
+  putArchive(container: string, path: string, tarball: Buffer): Promise<void>;
+  /** Starts a container and waits for it; returns its exit code and output. */
+  startAndWait(container: string): Promise<RunResult>;
+  containerChanges(container: string): Promise<ContainerChange[]>;
+  /** A tar of one path of a container (a directory comes with its whole subtree). */
+  getArchive(container: string, path: string): Promise<Buffer>;
+  removeContainer(container: string): Promise<void>;
   /** The merged filesystem of an image, as `docker export` of a created (never started) container. */
   exportFilesystem(image: string): Promise<Readable>;
 }

@@ -2,13 +2,15 @@ export { DockerEngine, type DockerodeLoader, splitReference } from './docker-eng
 export type {
   Builder,
   BuildOptions,
+  ContainerChange,
   Engine,
   EngineInfo,
   ImageHistoryItem,
   ImageSummary,
+  ReplayContainerOptions,
   RunOptions,
   RunResult,
 } from './engine.js';
 export { engineAddress, translateEngineError } from './engine-errors.js';
 export { type EngineEndpoint, EngineHttp, endpointFromEnv } from './engine-http.js';
-export type { PathStat } from './layer-paths.js';
+export type { LayerEntry, PathStat } from './layer-paths.js';

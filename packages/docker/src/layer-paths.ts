@@ -3,6 +3,7 @@
 // pkg/archive UnpackLayer), which would hide the real directory's owner and mode: so a patch
 // must carry every ancestor directory with the metadata the image already has for it.
 // Fast path: on a local overlay2 store, lstat the image's layer directories top-down.
+import { lstatSync, readdirSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -68,4 +69,33 @@ export async function readFromLayers(
     if (bytes) return bytes;
   }
   return undefined;
+}
+
+export interface LayerEntry {
+  path: string;
+  type: 'file' | 'directory' | 'symlink' | 'whiteout' | 'other';
+}
+
+/** Every path in one overlay2 layer directory; a 0/0 character device is a whiteout. */
+export function listLayerDir(dir: string): LayerEntry[] {
+  const entries: LayerEntry[] = [];
+  const visit = (relative: string) => {
+    for (const name of readdirSync(join(dir, relative))) {
+      const path = `${relative}/${name}`;
+      const stats = lstatSync(join(dir, path));
+      const type: LayerEntry['type'] = stats.isDirectory()
+        ? 'directory'
+        : stats.isSymbolicLink()
+          ? 'symlink'
+          : stats.isFile()
+            ? 'file'
+            : stats.isCharacterDevice() && stats.rdev === 0
+              ? 'whiteout'
+              : 'other';
+      entries.push({ path, type });
+      if (type === 'directory') visit(path);
+    }
+  };
+  visit('');
+  return entries;
 }

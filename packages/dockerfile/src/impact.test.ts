@@ -82,10 +82,37 @@ describe('decide', () => {
   });
 
   it('builds when a later RUN may read the changed file, and names both lines', () => {
-    const df = 'FROM base\nCOPY Main.java .\nRUN javac Main.java\n';
-    const v = verdict(df, index(entry('Main.java', '1')), index(entry('Main.java', '2')));
+    const df = 'FROM base\nCOPY app.py .\nRUN python3 app.py > /out.txt\n';
+    const v = verdict(df, index(entry('app.py', '1')), index(entry('app.py', '2')));
     expect(v).toMatchObject({ mode: 'build', line: 3 });
     expect(v.reason).toContain('RUN at line 3 may read what COPY at line 2 changed');
+    expect(v.reason).toContain('no replay rule covers `python3 app.py > /out.txt`');
+  });
+
+  it('replays a javac RUN after the changed COPY', () => {
+    const df =
+      'FROM base\nWORKDIR /app\nCOPY Main.java .\nRUN javac -d classes Main.java\nCMD ["java", "-cp", "classes", "Main"]\n';
+    const v = verdict(df, index(entry('Main.java', '1')), index(entry('Main.java', '2')));
+    expect(v).toMatchObject({
+      mode: 'inject',
+      replay: { line: 4, command: 'javac -d classes Main.java', workdir: '/app' },
+    });
+    expect(v.plan?.upserts.map(([p]) => p)).toEqual(['/app/Main.java']);
+  });
+
+  it('does not replay when the environment changes after the RUN or a source was deleted', () => {
+    const envAfter =
+      'FROM base\nCOPY Main.java /app/\nRUN javac -d /app/classes /app/Main.java\nENV MODE=x\n';
+    expect(
+      verdict(envAfter, index(entry('Main.java', '1')), index(entry('Main.java', '2'))).reason,
+    ).toContain('ENV at line 4 comes after it');
+    const deleted = 'FROM base\nCOPY src/ /src/\nRUN javac -d /classes /src/A.java\n';
+    const v = verdict(
+      deleted,
+      index(entry('src'), entry('src/A.java', 'a'), entry('src/B.java', 'b')),
+      index(entry('src'), entry('src/A.java', 'a')),
+    );
+    expect(v.reason).toContain('a replay cannot remove deleted files');
   });
 
   it('injects past a RUN declared independent', () => {

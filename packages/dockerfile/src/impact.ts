@@ -12,9 +12,10 @@ import {
   planPatch,
   samePlacedFile,
 } from '@codeinject/core';
-import type { BuildGraph, CopyInstruction, Stage } from './build-graph.js';
+import type { BuildGraph, CopyInstruction, RunInstruction, Stage } from './build-graph.js';
 import { applyCopy, UnsupportedCopyError } from './copy-mapping.js';
 import type { OwnerDirectory } from './owners.js';
+import { matchReplay, REPLAY_RULES } from './replay-rules.js';
 
 export interface BaselineInputs {
   dockerfileSha256: string;
@@ -32,6 +33,21 @@ export interface Verdict {
   changes: ContextChanges;
   dirtyCopies: CopyInstruction[];
   plan?: PatchPlan;
+  /** A RUN after the changed COPY to run again on the edited files (see replay-rules.ts). */
+  replay?: ReplayStep;
+}
+
+export interface ReplayStep {
+  line: number;
+  /** The shell command, as written after RUN. */
+  command: string;
+  workdir: string;
+  /**
+   * Set when the RUN's output records its inputs' mtimes: everything the target's COPYs put in
+   * the image now. A rebuild re-copies every file of a changed COPY with the context's mtimes;
+   * the replay must see those mtimes too, not the ones a cached first build left.
+   */
+  mtimeSensitiveFiles?: ImageFiles;
 }
 
 export interface DecideInput {
@@ -130,20 +146,19 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
   const laterRun = graph.target.instructions
     .slice(firstDirty + 1)
     .find((i) => i.kind === 'run' && !i.declaredIndependent);
-  if (laterRun) {
-    const copyLine = graph.target.instructions[firstDirty]?.line;
+  const copyLine = graph.target.instructions[firstDirty]?.line as number;
+  const replayRefusal = laterRun ? whyNotReplayable(graph.target, laterRun as RunInstruction) : undefined;
+  if (laterRun && replayRefusal !== undefined) {
     return build(
-      `RUN at line ${laterRun.line} may read what COPY at line ${copyLine} changed (mark it "# codeinject: independent" if it does not)`,
+      `RUN at line ${laterRun.line} may read what COPY at line ${copyLine} changed and ${replayRefusal} (mark it "# codeinject: independent" if it does not read them)`,
       laterRun.line,
       changes,
       dirtyCopies,
     );
   }
 
-  const plan = planPatch(
-    targetFiles(graph.target, mapped, 'before'),
-    targetFiles(graph.target, mapped, 'after'),
-  );
+  const currentFiles = targetFiles(graph.target, mapped, 'after');
+  const plan = planPatch(targetFiles(graph.target, mapped, 'before'), currentFiles);
   if (plan.upserts.length + plan.deletions.length === 0)
     return {
       mode: 'unchanged',
@@ -152,6 +167,29 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
       dirtyCopies,
     };
   const lines = targetDirty.map((c) => c.line).join(', ');
+  if (laterRun) {
+    if (plan.deletions.length > 0)
+      return build(
+        `RUN at line ${laterRun.line} reads what COPY at line ${copyLine} changed, and a replay cannot remove deleted files`,
+        laterRun.line,
+        changes,
+        dirtyCopies,
+      );
+    const run = laterRun as RunInstruction;
+    return {
+      mode: 'inject',
+      reason: `only COPY at line ${lines} changed; RUN at line ${run.line} is replayed on the edit with the image's own tools`,
+      changes,
+      dirtyCopies,
+      plan,
+      replay: {
+        line: run.line,
+        command: run.text.replace(/^RUN\s+/i, ''),
+        workdir: run.workdir,
+        ...(readsMtimes(run) ? { mtimeSensitiveFiles: currentFiles } : {}),
+      },
+    };
+  }
   return {
     mode: 'inject',
     reason: `only COPY at line ${lines} changed and nothing after it reads the files`,
@@ -184,6 +222,29 @@ function copyFiles(
   const files: ImageFiles = new Map();
   applyCopy(copy, index, dirs, files, owners);
   return files;
+}
+
+// Instructions after a replayed RUN that would make its environment differ from the final
+// image's config (the replay runs with that config) or add layers above it.
+const NOT_AFTER_REPLAY = new Set(['ENV', 'ARG', 'USER', 'SHELL', 'WORKDIR', 'RUN', 'COPY', 'ADD', 'ONBUILD']);
+
+/** Why this RUN cannot be replayed, or undefined when it can. */
+function whyNotReplayable(stage: Stage, run: RunInstruction): string | undefined {
+  const match = matchReplay(run.text);
+  if ('unmatched' in match) return `no replay rule covers \`${match.unmatched}\``;
+  const after = stage.instructions.slice(stage.instructions.indexOf(run) + 1);
+  const blocker = after.find(
+    (i) => NOT_AFTER_REPLAY.has(i.keyword) && !(i.kind === 'run' && i.declaredIndependent),
+  );
+  if (blocker) return `${blocker.keyword} at line ${blocker.line} comes after it`;
+  return undefined;
+}
+
+function readsMtimes(run: RunInstruction): boolean {
+  const match = matchReplay(run.text);
+  return (
+    'rules' in match && match.rules.some((name) => REPLAY_RULES.find((r) => r.name === name)?.readsMtimes)
+  );
 }
 
 function sameFiles(a: ImageFiles, b: ImageFiles): boolean {

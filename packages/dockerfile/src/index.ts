@@ -2,7 +2,15 @@ export type { BuildGraph, CopyInstruction, Instruction, RunInstruction, Stage } 
 export { applyCopy, contextSource, parseChmod, parseChown, UnsupportedCopyError } from './copy-mapping.js';
 export { DockerIgnore } from './dockerignore.js';
 export { type Env, expandWord } from './expand.js';
-export { type BaselineInputs, type DecideInput, decide, type Verdict, type VerdictMode } from './impact.js';
+export {
+  type BaselineInputs,
+  type DecideInput,
+  decide,
+  type ReplayStep,
+  type Verdict,
+  type VerdictMode,
+} from './impact.js';
 export { chownNeedsNames, type OwnerDirectory, parseOwnerDirectory } from './owners.js';
 export { DockerfileError, type ParseOptions, parseDockerfile } from './parse-dockerfile.js';
 export { hasWildcard, pathMatch } from './path-match.js';
+export { matchReplay, REPLAY_RULES, type ReplayRule } from './replay-rules.js';

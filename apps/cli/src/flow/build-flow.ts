@@ -33,6 +33,7 @@ import {
 import { trace } from '../trace.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
+import { ReplayRefused, replayRun } from './replay.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
 
@@ -134,7 +135,14 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
     image = (baseline as BaselineRecord).imageId;
     if (previous !== image) await tagAll(live, image, args.tags);
   } else {
-    image = await inject(live, prepared, baseline as BaselineRecord, verdict, current);
+    try {
+      image = await inject(live, prepared, baseline as BaselineRecord, verdict, current);
+    } catch (error) {
+      if (!(error instanceof ReplayRefused)) throw error;
+      if (flow === 'inject') throw new NotInjectableError(error.message);
+      verdict = { ...verdict, mode: 'build', reason: `${error.message}: rebuilt instead` };
+      image = await realBuild(live, prepared, deps);
+    }
   }
   trace(`${verdict.mode} done`);
   const result =
@@ -271,8 +279,13 @@ async function inject(
   current: ImageSummary | undefined,
 ): Promise<string> {
   const changed = verdict.plan as PatchPlan;
-  const plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
+  let plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
   trace('stat ancestor directories');
+  if (verdict.replay) {
+    const replayed = await replayRun(engine, baseline, verdict.replay, plan, prepared.contextDir);
+    plan = withAncestors(replayed, await engine.statPaths(baseline.imageId, missingAncestors(replayed)));
+    trace(`replay RUN at line ${verdict.replay.line}`);
+  }
   const patch = await writePatchLayer(plan, prepared.contextDir);
   trace('write patch layer');
   // The same drift as the image the tag already holds: nothing to load.
@@ -286,7 +299,7 @@ async function inject(
     baseConfig,
     patchDiffId: patch.digest,
     baseImageId: baseline.imageId,
-    createdBy: `codeinject: ${lines}: ${modified.length} modified, ${added.length} added, ${deleted.length} deleted`,
+    createdBy: `codeinject: ${lines}: ${modified.length} modified, ${added.length} added, ${deleted.length} deleted${verdict.replay ? `; replayed RUN ${verdict.replay.command} (line ${verdict.replay.line})` : ''}`,
   });
   const diffIds = (JSON.parse(config.bytes.toString('utf8')) as ImageConfig).rootfs.diff_ids;
   const archive = await writePartialDockerArchive({ config, diffIds, patch, repoTags: prepared.tags });

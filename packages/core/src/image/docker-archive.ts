@@ -9,7 +9,8 @@ import { packToBuffer } from '../tar/pack-to-buffer.js';
 export interface PartialArchiveInput {
   config: { bytes: Buffer; digest: Digest };
   diffIds: Digest[];
-  patch: { bytes: Buffer; digest: Digest };
+  /** The one layer the engine lacks; none when every layer is there already. */
+  patch?: { bytes: Buffer; digest: Digest };
   repoTags: string[];
 }
 
@@ -27,7 +28,7 @@ export async function writePartialDockerArchive(input: PartialArchiveInput): Pro
     const file = (name: string, body: Buffer) =>
       add({ name, size: body.length, mode: 0o644, mtime: new Date(0) }, body);
     await file(configName, input.config.bytes);
-    await file(`${hex(input.patch.digest)}/layer.tar`, input.patch.bytes);
+    if (input.patch) await file(`${hex(input.patch.digest)}/layer.tar`, input.patch.bytes);
     await file('manifest.json', Buffer.from(JSON.stringify(manifest)));
   });
 }

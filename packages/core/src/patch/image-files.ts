@@ -15,6 +15,8 @@ export interface ImageFile {
   sourcePath: string;
   /** Dockerfile line of the COPY that wrote it (the last one wins). */
   line: number;
+  /** The bytes, when they do not come from the context (e.g. the output of a replayed RUN). */
+  content?: Buffer;
 }
 
 export type ImageFiles = Map<string, ImageFile>;

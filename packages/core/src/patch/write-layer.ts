@@ -29,7 +29,7 @@ export async function writePatchLayer(plan: PatchPlan, contextDir: string): Prom
       else if (file.type === 'symlink')
         await add({ ...common, name, type: 'symlink', linkname: file.linkTarget ?? '' });
       else {
-        const body = await readFile(join(contextDir, file.sourcePath));
+        const body = file.content ?? (await readFile(join(contextDir, file.sourcePath)));
         await add({ ...common, name, type: 'file', size: body.length }, body);
       }
     }

@@ -1,0 +1,90 @@
+// Compiled and derived files (issue 4): a RUN after the changed COPY (javac, compileall) is
+// replayed on the edit with the image's own toolchain, and the result must equal docker build.
+import { cp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Scratch } from './harness.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures');
+let scratch: Scratch;
+afterEach(async () => scratch?.cleanup());
+
+async function fromFixture(name: string) {
+  scratch = await Scratch.create(name, {});
+  await cp(join(FIXTURES, name), scratch.dir, { recursive: true });
+  const tag = scratch.tag('dev');
+  const first = await scratch.build(tag);
+  expect(first.mode).toBe('build');
+  return { tag, first, before: await scratch.runImage(tag) };
+}
+
+async function expectEquivalentToRebuild(tag: string): Promise<string> {
+  const reference = scratch.tag(`reference-${Date.now()}`);
+  await scratch.dockerBuild(reference);
+  const diff = await scratch.cli('diff', tag, reference);
+  expect(diff.stdout).toContain('equivalent');
+  const printed = await scratch.runImage(tag);
+  expect(printed).toBe(await scratch.runImage(reference));
+  return printed;
+}
+
+async function edit(path: string, from: string, to: string): Promise<void> {
+  const text = await readFile(join(scratch.dir, path), 'utf8');
+  expect(text).toContain(from);
+  await scratch.write(path, text.replace(from, to));
+}
+
+describe('replaying javac', () => {
+  it('java-hello: a one-line edit is compiled in the image and injected', async () => {
+    const { tag, first, before } = await fromFixture('java-hello');
+    await edit('Main.java', 'java-hello v1', 'java-hello v2');
+    const second = await scratch.build(tag);
+    expect(second.mode).toBe('inject');
+    expect(second.reason).toContain('RUN at line 7 is replayed');
+    expect(await expectEquivalentToRebuild(tag)).toBe('hello from java-hello v2\n');
+    expect(await scratch.runImage(first.image)).toBe(before);
+  });
+
+  it.each([
+    ['an int constant inlined by another class', 'src/app/Config.java', 'LIMIT = 3', 'LIMIT = 9', 'limit=9'],
+    ['a String constant', 'src/app/Config.java', '"hello"', '"howdy"', 'howdy from java-multi'],
+  ])('java-multi: %s', async (_what, path, from, to, prints) => {
+    const { tag } = await fromFixture('java-multi');
+    await edit(path, from, to);
+    expect((await scratch.build(tag)).mode).toBe('inject');
+    expect(await expectEquivalentToRebuild(tag)).toContain(prints);
+  });
+
+  it('java-multi: an added class and a changed method signature with its callers', async () => {
+    const { tag } = await fromFixture('java-multi');
+    await scratch.write(
+      'src/app/util/Shout.java',
+      'package app.util;\n\npublic final class Shout {\n    private Shout() {}\n\n    public static String loud(String text) {\n        return text.toUpperCase();\n    }\n}\n',
+    );
+    await edit(
+      'src/app/util/Greeter.java',
+      'greet(String greeting, String name) {\n        return greeting',
+      'greet(String greeting, String name, boolean loud) {\n        return (loud ? Shout.loud(greeting) : greeting)',
+    );
+    await edit(
+      'src/app/Main.java',
+      'Greeter.greet(Config.GREETING, "java-multi")',
+      'Greeter.greet(Config.GREETING, "java-multi", true)',
+    );
+    const second = await scratch.build(tag);
+    expect(second).toMatchObject({ mode: 'inject', changes: { added: ['src/app/util/Shout.java'] } });
+    expect(await expectEquivalentToRebuild(tag)).toBe('HELLO from java-multi limit=3\n');
+  });
+});
+
+describe('replaying compileall', () => {
+  it('regenerates the .pyc of an edited module, equal to a rebuild', async () => {
+    const { tag } = await fromFixture('python-compileall');
+    // Timestamp .pyc files embed the source's mtime, and BuildKit's cache key ignores mtimes: an
+    // edit seen in an earlier run would give the reference a cached, older .pyc. A fresh edit each run.
+    const version = `v2-${Date.now()}`;
+    await edit('app/greeting.py', 'v1', version);
+    expect((await scratch.build(tag)).mode).toBe('inject');
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
+  });
+});
