@@ -11,6 +11,8 @@ export interface BenchApp {
   sizeMb?: number;
   /** Where the COPY puts the context's files in the image (for `docker cp`). */
   imageRoot: string;
+  /** Compiled in the image: copying the edited source alone (the naive method) changes nothing. */
+  compiled?: boolean;
   /** Writes the app into `dir` (an empty folder). */
   write(dir: string): Promise<void>;
   /** Edits exactly `lines` lines; returns the paths edited and the marker the program must print. */
@@ -18,6 +20,23 @@ export interface BenchApp {
 }
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures');
+
+export const javaHello: BenchApp = {
+  name: 'java-hello',
+  imageRoot: '/app',
+  compiled: true,
+  write: (dir) => cp(join(FIXTURES, 'java-hello'), dir, { recursive: true }),
+  async edit(dir, lines, marker) {
+    if (lines !== 1) throw new Error('java-hello is a one-line app: only 1-line edits');
+    const path = join(dir, 'Main.java');
+    const text = await readFile(path, 'utf8');
+    await writeFile(
+      path,
+      text.replace(/System\.out\.println\(".*"\);/, `System.out.println("hello from java-hello ${marker}");`),
+    );
+    return ['Main.java'];
+  },
+};
 
 export const pythonHello: BenchApp = {
   name: 'python-hello',
@@ -89,7 +108,8 @@ export function pythonScale(sizeMb: number): BenchApp {
 
 export function appByName(name: string): BenchApp {
   if (name === 'python-hello') return pythonHello;
+  if (name === 'java-hello') return javaHello;
   const scale = /^python-scale-(\d+)mb$/.exec(name);
   if (scale) return pythonScale(Number(scale[1]));
-  throw new Error(`unknown app ${name} (known: python-hello, python-scale-<N>mb)`);
+  throw new Error(`unknown app ${name} (known: python-hello, java-hello, python-scale-<N>mb)`);
 }
