@@ -90,6 +90,7 @@ export function markdownReport(report: Report): string {
   );
   out.push(
     'Speedup = median of the baseline / median of codeinject, measured side by side in the same run, methods alternating.',
+    'create+cp+commit is not run for apps compiled in the image (java-*): copying the edited source alone changes nothing there.',
     '',
   );
   out.push(
