@@ -5,24 +5,12 @@ import {
   type BaselineRecord,
   CodeinjectError,
   type ContextIndex,
-  type ImageConfig,
   indexFromJSON,
-  indexToJSON,
-  injectConfig,
-  LABEL_BASE_IMAGE,
-  LABEL_PATCH,
-  type LineageEntry,
-  missingAncestors,
   type PatchPlan,
-  packContext,
   type StateStore,
   type TagRecord,
-  walk,
-  withAncestors,
-  writePartialDockerArchive,
-  writePatchLayer,
 } from '@codeinject/core';
-import { type Builder, type Engine, type ImageSummary, splitReference } from '@codeinject/docker';
+import type { Builder, Engine, ImageSummary } from '@codeinject/docker';
 import {
   chownNeedsNames,
   decide,
@@ -32,8 +20,11 @@ import {
 } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
+import { inject } from './inject-image.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
-import { ReplayRefused, replayRun } from './replay.js';
+import { recordLineage, tagAll } from './lineage.js';
+import { realBuild } from './real-build.js';
+import { ReplayRefused } from './replay.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
 
@@ -149,7 +140,7 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
     verdict.mode === 'inject' && image === previous
       ? outcome('unchanged', image, 'the image already holds this edit')
       : outcome(verdict.mode, image);
-  await record(
+  await recordLineage(
     deps.store,
     prepared,
     tagRecord,
@@ -232,118 +223,4 @@ async function injectionRefusal(
   if (previous && !ours.has(previous))
     return `${tagRecord.tag} now points to an image codeinject did not make`;
   return undefined;
-}
-
-async function realBuild(engine: Engine, prepared: PreparedBuild, deps: FlowDeps): Promise<string> {
-  // The Dockerfile and .dockerignore always travel, as the docker CLI sends them even when ignored.
-  const always = new Set([prepared.dockerfileInContext, '.dockerignore']);
-  const entries = await walk(prepared.contextDir, {
-    excludes: (path) => !always.has(path) && prepared.ignore.excludes(path),
-    mayReincludeBelow: (dir) =>
-      prepared.ignore.mayReincludeBelow(dir) || prepared.dockerfileInContext.startsWith(`${dir}/`),
-  });
-  const image = await engine.build(packContext(prepared.contextDir, entries), {
-    tags: prepared.tags,
-    dockerfile: prepared.dockerfileInContext,
-    buildArgs: prepared.buildArgs,
-    ...(prepared.target ? { target: prepared.target } : {}),
-    builder: deps.builder,
-    onProgress: deps.log,
-  });
-  if (prepared.tags.length > 0) {
-    // Once the tag moves to an injected image this one is untagged, and `docker image prune`
-    // would delete the base of every later injection: a tag of its own keeps it.
-    await engine.tag(image, baselineTag(prepared.tags[0] as string));
-    const config = await engine.imageConfig(image);
-    await deps.store.writeBaseline({
-      imageId: image,
-      createdAt: new Date().toISOString(),
-      contextDir: prepared.contextDir,
-      dockerfile: prepared.dockerfileInContext,
-      dockerfileSha256: prepared.dockerfileSha256,
-      buildArgs: prepared.buildArgs,
-      ...(prepared.target ? { target: prepared.target } : {}),
-      builder: deps.builder,
-      config: config.toString('base64'),
-      index: indexToJSON(prepared.index),
-    });
-  }
-  return image;
-}
-
-async function inject(
-  engine: Engine,
-  prepared: PreparedBuild,
-  baseline: BaselineRecord,
-  verdict: Verdict,
-  current: ImageSummary | undefined,
-): Promise<string> {
-  const changed = verdict.plan as PatchPlan;
-  let plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
-  trace('stat ancestor directories');
-  if (verdict.replay) {
-    const replayed = await replayRun(engine, baseline, verdict.replay, plan, prepared.contextDir);
-    plan = withAncestors(replayed, await engine.statPaths(baseline.imageId, missingAncestors(replayed)));
-    trace(`replay RUN at line ${verdict.replay.line}`);
-  }
-  const patch = await writePatchLayer(plan, prepared.contextDir);
-  trace('write patch layer');
-  // The same drift as the image the tag already holds: nothing to load.
-  const labels = current?.config?.Labels ?? {};
-  if (current && labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
-    return current.id;
-  const baseConfig = Buffer.from(baseline.config, 'base64');
-  const lines = verdict.dirtyCopies.map((copy) => `${copy.text} (line ${copy.line})`).join('; ');
-  const { added, modified, deleted } = verdict.changes;
-  const config = injectConfig({
-    baseConfig,
-    patchDiffId: patch.digest,
-    baseImageId: baseline.imageId,
-    createdBy: `codeinject: ${lines}: ${modified.length} modified, ${added.length} added, ${deleted.length} deleted${verdict.replay ? `; replayed RUN ${verdict.replay.command} (line ${verdict.replay.line})` : ''}`,
-  });
-  const diffIds = (JSON.parse(config.bytes.toString('utf8')) as ImageConfig).rootfs.diff_ids;
-  const archive = await writePartialDockerArchive({ config, diffIds, patch, repoTags: prepared.tags });
-  trace('write config and archive');
-  await engine.load(archive);
-  trace('load into engine');
-  return config.digest;
-}
-
-/** The tag that keeps the last real build of `tag` alive: `repo:tag-codeinject-base`. */
-export function baselineTag(tag: string): string {
-  const { repo, tag: name } = splitReference(tag);
-  return `${repo}:${name}-codeinject-base`.slice(0, repo.length + 1 + 128);
-}
-
-async function tagAll(engine: Engine, image: string, tags: string[]): Promise<void> {
-  for (const tag of tags) await engine.tag(image, tag);
-}
-
-async function record(
-  store: StateStore,
-  prepared: PreparedBuild,
-  tagRecord: TagRecord | undefined,
-  outcome: BuildOutcome,
-  baseline: string,
-): Promise<void> {
-  const entry: LineageEntry = {
-    image: outcome.image as string,
-    time: new Date().toISOString(),
-    mode: outcome.mode,
-    reason: outcome.reason,
-    baseline,
-    changes: {
-      added: outcome.changes.added.length,
-      modified: outcome.changes.modified.length,
-      deleted: outcome.changes.deleted.length,
-    },
-  };
-  for (const tag of prepared.tags) {
-    const existing = tag === tagRecord?.tag ? tagRecord : await store.readTag(tag);
-    await store.writeTag({
-      tag,
-      baseline,
-      lineage: [...(existing?.lineage ?? []), entry],
-    });
-  }
 }

@@ -1,0 +1,57 @@
+// The injection itself: the patch layer (with any replayed RUN's output), the new config, and
+// a partial load that moves the tags once the image is complete.
+import {
+  type BaselineRecord,
+  type ImageConfig,
+  injectConfig,
+  LABEL_BASE_IMAGE,
+  LABEL_PATCH,
+  missingAncestors,
+  type PatchPlan,
+  withAncestors,
+  writePartialDockerArchive,
+  writePatchLayer,
+} from '@codeinject/core';
+import type { Engine, ImageSummary } from '@codeinject/docker';
+import type { Verdict } from '@codeinject/dockerfile';
+import { trace } from '../trace.js';
+import type { PreparedBuild } from './build-request.js';
+import { replayRun } from './replay.js';
+
+export async function inject(
+  engine: Engine,
+  prepared: PreparedBuild,
+  baseline: BaselineRecord,
+  verdict: Verdict,
+  current: ImageSummary | undefined,
+): Promise<string> {
+  const changed = verdict.plan as PatchPlan;
+  let plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
+  trace('stat ancestor directories');
+  if (verdict.replay) {
+    const replayed = await replayRun(engine, baseline, verdict.replay, plan, prepared.contextDir);
+    plan = withAncestors(replayed, await engine.statPaths(baseline.imageId, missingAncestors(replayed)));
+    trace(`replay RUN at line ${verdict.replay.line}`);
+  }
+  const patch = await writePatchLayer(plan, prepared.contextDir);
+  trace('write patch layer');
+  // The same drift as the image the tag already holds: nothing to load.
+  const labels = current?.config?.Labels ?? {};
+  if (current && labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
+    return current.id;
+  const baseConfig = Buffer.from(baseline.config, 'base64');
+  const lines = verdict.dirtyCopies.map((copy) => `${copy.text} (line ${copy.line})`).join('; ');
+  const { added, modified, deleted } = verdict.changes;
+  const config = injectConfig({
+    baseConfig,
+    patchDiffId: patch.digest,
+    baseImageId: baseline.imageId,
+    createdBy: `codeinject: ${lines}: ${modified.length} modified, ${added.length} added, ${deleted.length} deleted${verdict.replay ? `; replayed RUN ${verdict.replay.command} (line ${verdict.replay.line})` : ''}`,
+  });
+  const diffIds = (JSON.parse(config.bytes.toString('utf8')) as ImageConfig).rootfs.diff_ids;
+  const archive = await writePartialDockerArchive({ config, diffIds, patch, repoTags: prepared.tags });
+  trace('write config and archive');
+  await engine.load(archive);
+  trace('load into engine');
+  return config.digest;
+}
