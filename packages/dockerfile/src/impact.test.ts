@@ -100,6 +100,24 @@ describe('decide', () => {
     expect(v.plan?.upserts.map(([p]) => p)).toEqual(['/app/Main.java']);
   });
 
+  it("replays compileall on the last build, removing the edited modules' .pyc first", () => {
+    const df = 'FROM base\nWORKDIR /srv\nCOPY app/ ./app/\nRUN python3 -m compileall -q app\n';
+    const v = verdict(
+      df,
+      index(entry('app'), entry('app/m.py', '1'), entry('app/o.py', 'o')),
+      index(entry('app'), entry('app/m.py', '2'), entry('app/o.py', 'o')),
+    );
+    expect(v.replay?.onLastBuild?.prelude).toBe("rm -f '/srv/app/__pycache__/m.'*.pyc '/srv/app/m.pyc' && ");
+    expect([...(v.replay?.mtimeSensitiveFiles?.keys() ?? [])]).toEqual(['/srv/app/m.py', '/srv/app/o.py']);
+  });
+
+  it('replays javac on the image below it (javac is not incremental)', () => {
+    const df = 'FROM base\nCOPY A.java /src/\nRUN javac -d /classes /src/A.java\n';
+    const v = verdict(df, index(entry('A.java', '1')), index(entry('A.java', '2')));
+    expect(v.replay).toMatchObject({ command: 'javac -d /classes /src/A.java' });
+    expect(v.replay?.onLastBuild).toBeUndefined();
+  });
+
   it('does not replay when the environment changes after the RUN or a source was deleted', () => {
     const envAfter =
       'FROM base\nCOPY Main.java /app/\nRUN javac -d /app/classes /app/Main.java\nENV MODE=x\n';

@@ -48,6 +48,8 @@ export interface ReplayStep {
    * the replay must see those mtimes too, not the ones a cached first build left.
    */
   mtimeSensitiveFiles?: ImageFiles;
+  /** Replay on the last build (incremental tools), after running `prelude` (removes stale outputs). */
+  onLastBuild?: { prelude: string };
 }
 
 export interface DecideInput {
@@ -187,6 +189,7 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
         command: run.text.replace(/^RUN\s+/i, ''),
         workdir: run.workdir,
         ...(readsMtimes(run) ? { mtimeSensitiveFiles: currentFiles } : {}),
+        ...incrementalReplay(run, plan),
       },
     };
   }
@@ -238,6 +241,17 @@ function whyNotReplayable(stage: Stage, run: RunInstruction): string | undefined
   );
   if (blocker) return `${blocker.keyword} at line ${blocker.line} comes after it`;
   return undefined;
+}
+
+/** When every command of the RUN redoes only stale work, it can run on the last build. */
+function incrementalReplay(run: RunInstruction, plan: PatchPlan): { onLastBuild?: { prelude: string } } {
+  const match = matchReplay(run.text);
+  if (!('rules' in match)) return {};
+  const rules = match.rules.map((name) => REPLAY_RULES.find((r) => r.name === name));
+  if (!rules.every((rule) => rule?.incremental)) return {};
+  const edited = plan.upserts.filter(([, file]) => file.type === 'file').map(([path]) => path);
+  const stale = rules.flatMap((rule) => rule?.incremental?.stale(edited) ?? []);
+  return { onLastBuild: { prelude: stale.length > 0 ? `rm -f ${stale.join(' ')} && ` : '' } };
 }
 
 function readsMtimes(run: RunInstruction): boolean {

@@ -8,6 +8,12 @@ export interface ReplayRule {
   command: RegExp;
   /** The output records input files' mtimes (timestamp .pyc), so they must be the rebuild's too. */
   readsMtimes?: boolean;
+  /**
+   * Run on the last build itself rather than on the image below the RUN: the tool redoes only
+   * what is stale, so the cost follows the edit. `stale` names (as shell words) the outputs of
+   * the edited files, removed first so the tool cannot take them as up to date.
+   */
+  incremental?: { stale: (editedPaths: readonly string[]) => string[] };
 }
 
 export const REPLAY_RULES: readonly ReplayRule[] = [
@@ -19,9 +25,25 @@ export const REPLAY_RULES: readonly ReplayRule[] = [
     name: 'compileall',
     command: /^python3?(\.\d+)?\s+(-\S+\s+)*-m\s+(compileall|py_compile)(\s|$)/,
     readsMtimes: true,
+    incremental: { stale: stalePyc },
   },
-  { name: 'mkdir', command: /^mkdir(\s|$)/ },
+  { name: 'mkdir', command: /^mkdir(\s|$)/, incremental: { stale: () => [] } },
 ];
+
+/** A .pyc may keep the mtime and size of its edited source (same second, same length): remove it. */
+function stalePyc(editedPaths: readonly string[]): string[] {
+  return editedPaths
+    .filter((path) => path.endsWith('.py'))
+    .flatMap((path) => {
+      const dir = path.slice(0, path.lastIndexOf('/'));
+      const stem = path.slice(dir.length + 1, -'.py'.length);
+      return [`${shellQuote(`${dir}/__pycache__/${stem}.`)}*.pyc`, shellQuote(`${path}c`)];
+    });
+}
+
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
 
 /** The rules a RUN's commands match, or the first command no rule covers. */
 export function matchReplay(runText: string): { rules: string[] } | { unmatched: string } {

@@ -27,10 +27,24 @@ export async function replayRun(
   copyPlan: PatchPlan,
   contextDir: string,
 ): Promise<PatchPlan> {
+  // An incremental tool (compileall) runs on the last build itself: it redoes only stale work.
+  if (step.onLastBuild) {
+    const run = await captureRun(
+      engine,
+      baseline.imageId,
+      `${step.onLastBuild.prelude}${step.command}`,
+      step,
+      copyPlan,
+      contextDir,
+    );
+    return merge(copyPlan, run.upserts, run.deletions);
+  }
   const config = JSON.parse(Buffer.from(baseline.config, 'base64').toString('utf8')) as ImageConfig;
   const below = imageBelowTopLayer(config, step);
   const belowConfig = Buffer.from(JSON.stringify(below));
   const belowId = sha256(belowConfig);
+  const oldOutputs = await engine.topLayer(baseline.imageId);
+  if (!oldOutputs) throw new ReplayRefused("the last build's layers are not readable here");
   await engine.load(
     await writePartialDockerArchive({
       config: { bytes: belowConfig, digest: belowId },
@@ -38,39 +52,19 @@ export async function replayRun(
       repoTags: [],
     }),
   );
-  const oldOutputs = await engine.topLayer(baseline.imageId);
-  if (!oldOutputs) throw new ReplayRefused("the last build's layers are not readable here");
-
-  const container = await engine.createContainer(belowId, {
-    cmd: ['/bin/sh', '-c', step.command],
-    workdir: step.workdir,
-  });
   try {
-    const copyLayer = await writePatchLayer(
-      await withRebuildMtimes(engine, belowId, copyPlan, step),
+    const { upserts, deletions } = await captureRun(
+      engine,
+      belowId,
+      step.command,
+      step,
+      copyPlan,
       contextDir,
     );
-    await engine.putArchive(container, '/', copyLayer.bytes);
-    const result = await engine.startAndWait(container);
-    if (result.exitCode !== 0)
-      throw new ReplayRefused(
-        `the replayed RUN at line ${step.line} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`,
-      );
-    const copied = new Set(copyPlan.upserts.map(([path]) => path));
-    const changes = (await engine.containerChanges(container)).filter((c) => !copied.has(c.path));
-    const upserts: Array<[string, ImageFile]> = [];
-    const deletions: string[] = [];
-    for (const change of changes) {
-      if (change.kind === 2) deletions.push(change.path);
-      else {
-        const file = await fetchEntry(engine, container, change.path, step.line);
-        // A directory that already existed only had its mtime touched: keep the lower one.
-        if (file && !(file.type === 'directory' && change.kind === 0)) upserts.push([change.path, file]);
-      }
-    }
     // What the old RUN left that the new one did not write. Directories are skipped: a layer
     // holds its files' parents (and BuildKit leaves an empty /etc from its mounts), and a
     // whiteout of one would hide the lower layers' contents.
+    const copied = new Set(copyPlan.upserts.map(([path]) => path));
     const written = new Set([...upserts.map(([path]) => path), ...deletions]);
     const leftovers = oldOutputs.filter(
       (old) => old.type !== 'directory' && !written.has(old.path) && !copied.has(old.path),
@@ -87,15 +81,57 @@ export async function replayRun(
         throw new ReplayRefused(`the RUN at line ${step.line} once changed ${old.path}`);
       deletions.push(old.path);
     }
-    const gone = new Set(deletions);
-    return {
-      upserts: [...copyPlan.upserts, ...upserts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-      deletions: [...gone].filter((path) => ![...gone].some((other) => path.startsWith(`${other}/`))).sort(),
-    };
+    return merge(copyPlan, upserts, deletions);
   } finally {
-    await engine.removeContainer(container).catch(() => undefined);
     await engine.removeImage(belowId).catch(() => undefined);
   }
+}
+
+/** Runs `command` in a container of `image` with the COPY patch in place; returns what it changed. */
+async function captureRun(
+  engine: Engine,
+  image: string,
+  command: string,
+  step: ReplayStep,
+  copyPlan: PatchPlan,
+  contextDir: string,
+): Promise<{ upserts: Array<[string, ImageFile]>; deletions: string[] }> {
+  const uploaded = await withRebuildMtimes(engine, image, copyPlan, step);
+  const container = await engine.createContainer(image, {
+    cmd: ['/bin/sh', '-c', command],
+    workdir: step.workdir,
+  });
+  try {
+    await engine.putArchive(container, '/', (await writePatchLayer(uploaded, contextDir)).bytes);
+    const result = await engine.startAndWait(container);
+    if (result.exitCode !== 0)
+      throw new ReplayRefused(
+        `the replayed RUN at line ${step.line} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`,
+      );
+    const copied = new Set(copyPlan.upserts.map(([path]) => path));
+    const upserts: Array<[string, ImageFile]> = [];
+    const deletions: string[] = [];
+    for (const change of await engine.containerChanges(container)) {
+      if (copied.has(change.path)) continue;
+      if (change.kind === 2) deletions.push(change.path);
+      else {
+        const file = await fetchEntry(engine, container, change.path, step.line);
+        // A directory that already existed only had its mtime touched: keep the lower one.
+        if (file && !(file.type === 'directory' && change.kind === 0)) upserts.push([change.path, file]);
+      }
+    }
+    return { upserts, deletions };
+  } finally {
+    await engine.removeContainer(container).catch(() => undefined);
+  }
+}
+
+function merge(copyPlan: PatchPlan, upserts: Array<[string, ImageFile]>, deletions: string[]): PatchPlan {
+  const gone = new Set(deletions);
+  return {
+    upserts: [...copyPlan.upserts, ...upserts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    deletions: [...gone].filter((path) => ![...gone].some((other) => path.startsWith(`${other}/`))).sort(),
+  };
 }
 
 /**
