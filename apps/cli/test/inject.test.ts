@@ -66,6 +66,20 @@ describe('codeinject build injects and equals docker build', () => {
     await expectEquivalentToRebuild(tag);
   });
 
+  it("rebuilds when a deleted file would uncover an older layer's copy", async () => {
+    const files = {
+      ...LISTING_APP,
+      Dockerfile: `${LISTING_APP.Dockerfile}COPY overrides/ /etc/\n`,
+      'overrides/debian_version': 'patched\n',
+    };
+    const { tag } = await firstBuild('shadow', files);
+    await scratch.remove('overrides/debian_version');
+    const second = await scratch.build(tag);
+    expect(second.mode).toBe('build');
+    expect(second.reason).toContain('deleting /etc/debian_version would also hide an older layer');
+    await expectEquivalentToRebuild(tag);
+  });
+
   it('leaves the image as it is when only ignored or uncopied files change', async () => {
     const { tag, first } = await firstBuild('ignored');
     await scratch.write('debug.log', 'noise\n');

@@ -21,6 +21,7 @@ import { translateEngineError } from './engine-errors.js';
 import { EngineHttp, httpError } from './engine-http.js';
 import { readConfigFromImageDb, readConfigFromSave } from './image-config.js';
 import {
+  countInLayers,
   type GraphDriver,
   type LayerEntry,
   listLayerDir,
@@ -287,6 +288,12 @@ export class DockerEngine implements Engine {
       },
       image,
     );
+  }
+
+  async layerCounts(image: string, paths: readonly string[]): Promise<Map<string, number> | undefined> {
+    const layerDirs = overlayLayerDirs((await this.rawImage(image)).GraphDriver);
+    if (!layerDirs || !(await statInLayers(layerDirs, []))) return undefined;
+    return countInLayers(layerDirs, paths);
   }
 
   async topLayer(image: string): Promise<LayerEntry[] | undefined> {

@@ -88,6 +88,11 @@ export interface Engine {
   readFile(image: string, path: string): Promise<Buffer | undefined>;
   /** Metadata of the given absolute paths in an image (those that exist). */
   statPaths(image: string, paths: readonly string[]): Promise<Map<string, PathStat>>;
+  /**
+   * How many of an image's layers hold each path (undefined when its layer files are not
+   * readable here): more than one means a whiteout would also hide an older copy.
+   */
+  layerCounts(image: string, paths: readonly string[]): Promise<Map<string, number> | undefined>;
   /** The paths of an image's top layer, or undefined when its layer files are not readable here. */
   topLayer(image: string): Promise<LayerEntry[] | undefined>;
   /** A container that has not started yet, without network. Returns its ID. */

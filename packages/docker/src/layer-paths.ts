@@ -59,6 +59,17 @@ export async function statInLayers(
   return found;
 }
 
+export function countInLayers(layerDirs: readonly string[], paths: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const path of paths) {
+    counts.set(
+      path,
+      layerDirs.filter((dir) => lstatSync(join(dir, path), { throwIfNoEntry: false }) !== undefined).length,
+    );
+  }
+  return counts;
+}
+
 /** A file's bytes from the top-most layer that has it (undefined when no layer does). */
 export async function readFromLayers(
   layerDirs: readonly string[],

@@ -24,7 +24,7 @@ import { inject } from './inject-image.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
 import { recordLineage, tagAll } from './lineage.js';
 import { realBuild } from './real-build.js';
-import { ReplayRefused } from './replay.js';
+import { InjectionRefused } from './replay.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
 
@@ -129,7 +129,7 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
     try {
       image = await inject(live, prepared, baseline as BaselineRecord, verdict, current);
     } catch (error) {
-      if (!(error instanceof ReplayRefused)) throw error;
+      if (!(error instanceof InjectionRefused)) throw error;
       if (flow === 'inject') throw new NotInjectableError(error.message);
       verdict = { ...verdict, mode: 'build', reason: `${error.message}: rebuilt instead` };
       image = await realBuild(live, prepared, deps);

@@ -16,7 +16,7 @@ import type { Engine, ImageSummary } from '@codeinject/docker';
 import type { Verdict } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import type { PreparedBuild } from './build-request.js';
-import { replayRun } from './replay.js';
+import { InjectionRefused, replayRun } from './replay.js';
 
 export async function inject(
   engine: Engine,
@@ -26,6 +26,7 @@ export async function inject(
   current: ImageSummary | undefined,
 ): Promise<string> {
   const changed = verdict.plan as PatchPlan;
+  await refuseShadowingDeletions(engine, baseline.imageId, changed.deletions);
   let plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
   trace('stat ancestor directories');
   if (verdict.replay) {
@@ -54,4 +55,18 @@ export async function inject(
   await engine.load(archive);
   trace('load into engine');
   return config.digest;
+}
+
+/**
+ * A deleted file that an older layer also holds (the base image's, or an earlier step's) comes
+ * back in a rebuild, which simply does not copy it again; a whiteout would hide both. Such
+ * deletions, and any deletion where the layers cannot be read here, take the real build.
+ */
+async function refuseShadowingDeletions(engine: Engine, image: string, deletions: string[]): Promise<void> {
+  if (deletions.length === 0) return;
+  const counts = await engine.layerCounts(image, deletions);
+  if (!counts)
+    throw new InjectionRefused("a file was deleted and the image's layers cannot be read here to check it");
+  const shadowing = deletions.find((path) => (counts.get(path) ?? 0) > 1);
+  if (shadowing) throw new InjectionRefused(`deleting ${shadowing} would also hide an older layer's copy`);
 }

@@ -18,7 +18,8 @@ import {
 import type { Engine } from '@codeinject/docker';
 import type { ReplayStep } from '@codeinject/dockerfile';
 
-export class ReplayRefused extends Error {}
+/** The edit cannot be injected exactly after all; the flow runs the real build instead. */
+export class InjectionRefused extends Error {}
 
 export async function replayRun(
   engine: Engine,
@@ -44,7 +45,7 @@ export async function replayRun(
   const belowConfig = Buffer.from(JSON.stringify(below));
   const belowId = sha256(belowConfig);
   const oldOutputs = await engine.topLayer(baseline.imageId);
-  if (!oldOutputs) throw new ReplayRefused("the last build's layers are not readable here");
+  if (!oldOutputs) throw new InjectionRefused("the last build's layers are not readable here");
   await engine.load(
     await writePartialDockerArchive({
       config: { bytes: belowConfig, digest: belowId },
@@ -70,7 +71,7 @@ export async function replayRun(
       (old) => old.type !== 'directory' && !written.has(old.path) && !copied.has(old.path),
     );
     const whiteout = leftovers.find((old) => old.type === 'whiteout');
-    if (whiteout) throw new ReplayRefused(`the RUN at line ${step.line} once deleted ${whiteout.path}`);
+    if (whiteout) throw new InjectionRefused(`the RUN at line ${step.line} once deleted ${whiteout.path}`);
     const underneath = await engine.statPaths(
       belowId,
       leftovers.map((old) => old.path),
@@ -78,7 +79,7 @@ export async function replayRun(
     for (const old of leftovers) {
       // The old RUN overwrote a file from below; a whiteout would hide that file too.
       if (underneath.has(old.path))
-        throw new ReplayRefused(`the RUN at line ${step.line} once changed ${old.path}`);
+        throw new InjectionRefused(`the RUN at line ${step.line} once changed ${old.path}`);
       deletions.push(old.path);
     }
     return merge(copyPlan, upserts, deletions);
@@ -105,7 +106,7 @@ async function captureRun(
     await engine.putArchive(container, '/', (await writePatchLayer(uploaded, contextDir)).bytes);
     const result = await engine.startAndWait(container);
     if (result.exitCode !== 0)
-      throw new ReplayRefused(
+      throw new InjectionRefused(
         `the replayed RUN at line ${step.line} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`,
       );
     const copied = new Set(copyPlan.upserts.map(([path]) => path));
@@ -167,7 +168,7 @@ function imageBelowTopLayer(config: ImageConfig, step: ReplayStep): ImageConfig 
   const top = history.map((entry) => !entry.empty_layer).lastIndexOf(true);
   const createdBy = history[top]?.created_by ?? '';
   if (top < 0 || !createdBy.includes(step.command))
-    throw new ReplayRefused(`the last build's top layer is not the RUN at line ${step.line}`);
+    throw new InjectionRefused(`the last build's top layer is not the RUN at line ${step.line}`);
   return {
     ...config,
     rootfs: { type: 'layers', diff_ids: config.rootfs.diff_ids.slice(0, -1) },
