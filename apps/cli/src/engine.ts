@@ -1,5 +1,6 @@
-// The engine, connected on first use only: loading dockerode costs ~150 ms, which commands that
-// never reach the engine (plan of a real build, --help, usage errors) should not pay.
+// The engine client, made on first use: commands that never reach the engine (a plan that ends
+// in a real build, --help, usage errors) do not touch the socket. dockerode itself is loaded only
+// by the slow calls (build, run, export); see DockerEngine.
 import type { Engine } from '@codeinject/docker';
 
 let connected: Promise<Engine> | undefined;
