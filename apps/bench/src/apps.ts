@@ -13,8 +13,12 @@ export interface BenchApp {
   imageRoot: string;
   /** Compiled in the image: copying the edited source alone (the naive method) changes nothing. */
   compiled?: boolean;
-  /** Writes the app into `dir` (an empty folder). */
-  write(dir: string): Promise<void>;
+  /**
+   * Writes the app into `dir` (an empty folder). `runId` goes into the code where the app keeps
+   * state a builder could cache: a first build must not reuse layers (and their old mtimes) from an
+   * earlier run.
+   */
+  write(dir: string, runId?: string): Promise<void>;
   /** Edits exactly `lines` lines; returns the paths edited and the marker the program must print. */
   edit(dir: string, lines: number, marker: string): Promise<string[]>;
 }
@@ -60,7 +64,7 @@ export function pythonScale(sizeMb: number): BenchApp {
     name: `python-scale-${sizeMb}mb`,
     sizeMb,
     imageRoot: '/srv',
-    async write(dir) {
+    async write(dir, runId = '') {
       const random = seededRandom(sizeMb);
       await mkdir(join(dir, 'app', 'data'), { recursive: true });
       await writeFile(
@@ -68,7 +72,7 @@ export function pythonScale(sizeMb: number): BenchApp {
         'ARG BASE=codeinject-fixtures/python:3.11\nFROM ${BASE}\nWORKDIR /srv\nCOPY app/ ./app/\nCMD ["python3", "-m", "app"]\n',
       );
       await writeFile(join(dir, 'app', '__init__.py'), '');
-      await writeFile(join(dir, 'app', 'marker.py'), 'MARKER = "initial"\n');
+      await writeFile(join(dir, 'app', 'marker.py'), `MARKER = "initial${runId}"\n`);
       await writeFile(
         join(dir, 'app', '__main__.py'),
         'from app.marker import MARKER\nprint("scale app", MARKER)\n',
@@ -106,10 +110,74 @@ export function pythonScale(sizeMb: number): BenchApp {
   };
 }
 
+/**
+ * A realistic service (issue 5): ≥50 MB of modules in a package, tests, static assets and a data
+ * file, a dependency step before the code COPY, and `python -m compileall` after it.
+ */
+export function pythonComplex(): BenchApp {
+  const core = pythonScale(50);
+  return {
+    ...core,
+    name: 'python-complex',
+    async write(dir, runId) {
+      await core.write(dir, runId);
+      const random = seededRandom(7);
+      await writeFile(
+        join(dir, 'Dockerfile'),
+        [
+          'ARG BASE=codeinject-fixtures/python:3.11',
+          'FROM ${BASE}',
+          'WORKDIR /srv',
+          'COPY requirements.txt .',
+          // Stands in for `pip install -r requirements.txt`: no package index is reachable here.
+          'RUN mkdir -p vendor && cp requirements.txt vendor/installed.txt',
+          'COPY app/ ./app/',
+          'COPY static/ ./static/',
+          'COPY data/ ./data/',
+          'COPY tests/ ./tests/',
+          'RUN python3 -m compileall -q app tests',
+          'CMD ["python3", "-m", "app"]',
+          '',
+        ].join('\n'),
+      );
+      await writeFile(join(dir, 'requirements.txt'), 'flask==3.0.0\nrequests==2.31.0\n');
+      await mkdir(join(dir, 'static', 'css'), { recursive: true });
+      await mkdir(join(dir, 'static', 'js'), { recursive: true });
+      await mkdir(join(dir, 'tests'), { recursive: true });
+      await mkdir(join(dir, 'data'), { recursive: true });
+      for (let i = 0; i < 20; i++) {
+        await writeFile(
+          join(dir, 'static', 'css', `page-${i}.css`),
+          `.page-${i} { color: #${Math.floor(random() * 0xffffff)
+            .toString(16)
+            .padStart(6, '0')}; }\n`.repeat(200),
+        );
+        await writeFile(
+          join(dir, 'static', 'js', `page-${i}.js`),
+          `export const page${i} = ${Math.floor(random() * 1e6)};\n`.repeat(200),
+        );
+        await writeFile(
+          join(dir, 'tests', `test_mod_${i}.py`),
+          `from app.data import mod_${String(i).padStart(5, '0')} as m\n\ndef test_value():\n    assert m.VALUE_0\n`,
+        );
+      }
+      const catalog = Array.from({ length: 20_000 }, (_, i) => ({
+        id: i,
+        name: `item-${i}`,
+        price: Math.floor(random() * 10_000) / 100,
+      }));
+      await writeFile(join(dir, 'data', 'catalog.json'), JSON.stringify(catalog));
+    },
+  };
+}
+
 export function appByName(name: string): BenchApp {
+  if (name === 'python-complex') return pythonComplex();
   if (name === 'python-hello') return pythonHello;
   if (name === 'java-hello') return javaHello;
   const scale = /^python-scale-(\d+)mb$/.exec(name);
   if (scale) return pythonScale(Number(scale[1]));
-  throw new Error(`unknown app ${name} (known: python-hello, java-hello, python-scale-<N>mb)`);
+  throw new Error(
+    `unknown app ${name} (known: python-hello, java-hello, python-complex, python-scale-<N>mb)`,
+  );
 }

@@ -62,6 +62,7 @@ async function main(): Promise<void> {
       methods,
       workDir,
       diffEvery: profile.diffEvery,
+      runId: startedAt.replace(/[^0-9]/g, '').slice(0, 14),
       log,
       done,
       onTrial: (trial) => {

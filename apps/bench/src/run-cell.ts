@@ -24,6 +24,11 @@ export interface CellRun {
   methods: MethodName[];
   workDir: string;
   diffEvery: number;
+  /**
+   * Part of every edit's marker: BuildKit's cache ignores mtimes, so an edit made the same way in
+   * an earlier run would be a cache hit for the builders, and a stale base for codeinject.
+   */
+  runId: string;
   log: TrialsLog;
   done: TrialRecord[];
   onTrial: (trial: number) => void;
@@ -43,7 +48,7 @@ export async function runCell(run: CellRun): Promise<void> {
     const dir = join(run.workDir, app.name, method);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await app.write(dir);
+    await app.write(dir, run.runId);
     const ctx = {
       dir,
       tag: `codeinject-bench/${app.name}:${method}`,
@@ -72,7 +77,7 @@ export async function runCell(run: CellRun): Promise<void> {
         },
         {
           beforeEach: async () =>
-            void edits.set(method, await app.edit(ctx.dir, cell.lines, marker(trial, method))),
+            void edits.set(method, await app.edit(ctx.dir, cell.lines, marker(run.runId, trial, method))),
         },
       );
     }
@@ -93,6 +98,7 @@ export async function runCell(run: CellRun): Promise<void> {
         results.get(method),
         ms,
         trial % run.diffEvery === 0,
+        marker(run.runId, trial, method),
       );
       await run.log.append(record);
       run.done.push(record);
@@ -101,8 +107,8 @@ export async function runCell(run: CellRun): Promise<void> {
   }
 }
 
-function marker(trial: number, method: string): string {
-  return `trial-${trial}-${method}`;
+function marker(runId: string, trial: number, method: string): string {
+  return `${runId}-trial-${trial}-${method}`;
 }
 
 async function verify(
@@ -114,12 +120,13 @@ async function verify(
   result: TrialResult | undefined,
   ms: number,
   compare: boolean,
+  expected: string,
 ): Promise<TrialRecord> {
   const record: TrialRecord = { app: app.name, lines: cell.lines, method, trial, ms, verified: false };
   if (cell.sizeMb !== undefined) record.sizeMb = cell.sizeMb;
   if (result?.mode) record.mode = result.mode;
   const printed = await exec(DOCKER, ['run', '--rm', '--network', 'none', ctx.tag]);
-  if (!printed.stdout.includes(marker(trial, method))) {
+  if (!printed.stdout.includes(expected)) {
     record.failure = `the container printed ${JSON.stringify(printed.stdout.trim().slice(0, 120))}, not the trial's marker`;
     return record;
   }

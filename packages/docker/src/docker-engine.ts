@@ -357,6 +357,17 @@ export class DockerEngine implements Engine {
     return (changes ?? []).map((change) => ({ path: change.Path, kind: change.Kind }));
   }
 
+  async isDirectoryInContainer(container: string, path: string): Promise<boolean> {
+    const response = await this.call('stat in container', () =>
+      this.http.send('HEAD', `/containers/${container}/archive?path=${encodeURIComponent(path)}`),
+    );
+    const stat = response.headers['x-docker-container-path-stat'];
+    if (response.status >= 400 || typeof stat !== 'string') return false;
+    // Go's os.FileMode: the directory bit is 1 << 31.
+    const { mode } = JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as { mode: number };
+    return (mode & 0x80000000) !== 0;
+  }
+
   async getArchive(container: string, path: string): Promise<Buffer> {
     const response = await this.call('copy from container', () =>
       this.http.send('GET', `/containers/${container}/archive?path=${encodeURIComponent(path)}`),

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 
 export interface EngineResponse {
   status: number;
+  headers: Record<string, string | string[] | undefined>;
   body: Buffer;
 }
 
@@ -43,7 +44,9 @@ export class EngineHttp {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
           res.on('error', reject);
         },
       );

@@ -102,6 +102,8 @@ export interface Engine {
   /** Starts a container and waits for it; returns its exit code and output. */
   startAndWait(container: string): Promise<RunResult>;
   containerChanges(container: string): Promise<ContainerChange[]>;
+  /** Whether a path in a container is a directory (HEAD of the archive endpoint: no content moves). */
+  isDirectoryInContainer(container: string, path: string): Promise<boolean>;
   /** A tar of one path of a container (a directory comes with its whole subtree). */
   getArchive(container: string, path: string): Promise<Buffer>;
   removeContainer(container: string): Promise<void>;

@@ -17,6 +17,7 @@ import {
 } from '@codeinject/core';
 import type { Engine } from '@codeinject/docker';
 import type { ReplayStep } from '@codeinject/dockerfile';
+import { trace } from '../trace.js';
 
 /** The edit cannot be injected exactly after all; the flow runs the real build instead. */
 export class InjectionRefused extends Error {}
@@ -104,23 +105,50 @@ async function captureRun(
   });
   try {
     await engine.putArchive(container, '/', (await writePatchLayer(uploaded, contextDir)).bytes);
+    trace(`replay: ${uploaded.upserts.length} entries copied in`);
     const result = await engine.startAndWait(container);
+    trace('replay: RUN ran');
     if (result.exitCode !== 0)
       throw new InjectionRefused(
         `the replayed RUN at line ${step.line} exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`,
       );
-    const copied = new Set(copyPlan.upserts.map(([path]) => path));
-    const upserts: Array<[string, ImageFile]> = [];
+    // What we copied in is known already (edited and re-stamped files): only the RUN's own
+    // writes are fetched back.
+    const copied = new Set(uploaded.upserts.map(([path]) => path));
+    const changes = (await engine.containerChanges(container)).filter((change) => !copied.has(change.path));
+    trace(`replay: ${changes.length} changes listed`);
+    // The changes list names every parent of a changed path as modified. Fetching such a parent
+    // would pull its whole subtree: only new directories are fetched whole, once.
+    const parents = new Set(changes.flatMap((change) => ancestorsOf(change.path)));
+    const edited = new Set(copyPlan.upserts.map(([path]) => path));
+    const upserts: Array<[string, ImageFile]> = uploaded.upserts.filter(([path]) => !edited.has(path));
     const deletions: string[] = [];
-    for (const change of await engine.containerChanges(container)) {
-      if (copied.has(change.path)) continue;
-      if (change.kind === 2) deletions.push(change.path);
-      else {
-        const file = await fetchEntry(engine, container, change.path, step.line);
-        // A directory that already existed only had its mtime touched: keep the lower one.
-        if (file && !(file.type === 'directory' && change.kind === 0)) upserts.push([change.path, file]);
-      }
+    const fetchedDirs: string[] = [];
+    const wanted = new Set(changes.map((change) => change.path));
+    // Many changed files in one directory (a __pycache__): one archive of it, not one per file.
+    for (const [dir, count] of countByParent(changes.filter((c) => c.kind !== 2 && !parents.has(c.path)))) {
+      if (count < 8) continue;
+      upserts.push(
+        ...(await fetchEntries(engine, container, dir, step.line)).filter(([path]) => wanted.has(path)),
+      );
+      fetchedDirs.push(dir);
     }
+    for (const change of changes) {
+      if (change.kind === 2) {
+        deletions.push(change.path);
+        continue;
+      }
+      if (fetchedDirs.some((dir) => change.path.startsWith(`${dir}/`))) continue;
+      if (
+        change.kind === 0 &&
+        (parents.has(change.path) || (await engine.isDirectoryInContainer(container, change.path)))
+      )
+        continue; // an existing directory whose contents changed: keep the lower one
+      const entries = await fetchEntries(engine, container, change.path, step.line);
+      if (entries.length > 1) fetchedDirs.push(change.path);
+      upserts.push(...entries);
+    }
+    trace(`replay: ${upserts.length} entries fetched`);
     return { upserts, deletions };
   } finally {
     await engine.removeContainer(container).catch(() => undefined);
@@ -176,15 +204,16 @@ function imageBelowTopLayer(config: ImageConfig, step: ReplayStep): ImageConfig 
   };
 }
 
-async function fetchEntry(
+/** The entries of a path in a container (a directory with everything below it), as image files. */
+async function fetchEntries(
   engine: Engine,
   container: string,
   path: string,
   line: number,
-): Promise<ImageFile | undefined> {
-  let found: ImageFile | undefined;
+): Promise<Array<[string, ImageFile]>> {
+  const parent = path.slice(0, path.lastIndexOf('/'));
+  const entries: Array<[string, ImageFile]> = [];
   await readTarEntries(Readable.from([await engine.getArchive(container, path)]), (header, body) => {
-    if (found) return;
     const type =
       header.type === 'directory'
         ? 'directory'
@@ -194,18 +223,37 @@ async function fetchEntry(
             ? 'file'
             : undefined;
     if (!type) return;
-    found = {
-      type,
-      mode: (header.mode ?? 0) & 0o7777,
-      uid: header.uid ?? 0,
-      gid: header.gid ?? 0,
-      mtimeMs: header.mtime?.getTime() ?? 0,
-      size: body.length,
-      sourcePath: '',
-      line,
-      ...(type === 'file' ? { content: body, sha256: sha256(body) } : {}),
-      ...(header.linkname ? { linkTarget: header.linkname } : {}),
-    };
+    // Archive names are relative to the path's parent: `classes/`, `classes/Main.class`.
+    const name = header.name.replace(/\/$/, '');
+    entries.push([
+      `${parent}/${name}`,
+      {
+        type,
+        mode: (header.mode ?? 0) & 0o7777,
+        uid: header.uid ?? 0,
+        gid: header.gid ?? 0,
+        mtimeMs: header.mtime?.getTime() ?? 0,
+        size: body.length,
+        sourcePath: '',
+        line,
+        ...(type === 'file' ? { content: body, sha256: sha256(body) } : {}),
+        ...(header.linkname ? { linkTarget: header.linkname } : {}),
+      },
+    ]);
   });
-  return found;
+  return entries;
+}
+
+function countByParent(changes: ReadonlyArray<{ path: string }>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { path } of changes) {
+    const parent = path.slice(0, path.lastIndexOf('/'));
+    counts.set(parent, (counts.get(parent) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function ancestorsOf(path: string): string[] {
+  const parts = path.split('/');
+  return parts.slice(1, -1).map((_, i) => parts.slice(0, i + 2).join('/'));
 }
