@@ -48,7 +48,8 @@ export async function runCell(run: CellRun): Promise<void> {
     const dir = join(run.workDir, app.name, method);
     await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
-    await app.write(dir, run.runId);
+    // Content unique to the run, the cell and the method: no first build reuses another's layers.
+    await app.write(dir, `${run.runId}-${cell.lines}-${method}`);
     const ctx = {
       dir,
       tag: `codeinject-bench/${app.name}:${method}`,
