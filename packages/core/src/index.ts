@@ -32,6 +32,7 @@ export {
 export * from './oci/types.js';
 export { type DirectoryStat, missingAncestors, withAncestors } from './patch/ancestors.js';
 export {
+  ancestorPaths,
   type ImageFile,
   type ImageFiles,
   type PatchPlan,

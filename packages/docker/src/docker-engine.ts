@@ -2,7 +2,7 @@
 // load, remove) go through the small EngineHttp client; build, run, save and export through
 // dockerode, imported only when one of those is called (loading it costs ~150 ms). Both clients
 // are injectable through the constructor.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { type ImageConfig, snapshotFilesystem } from '@codeinject/core';
 import type Dockerode from 'dockerode';
 import { demuxLogs } from './demux.js';
@@ -165,27 +165,12 @@ export class DockerEngine implements Engine {
   }
 
   async run(image: string, options: RunOptions = {}): Promise<RunResult> {
-    const docker = await this.docker();
-    return this.call(
-      `run ${image}`,
-      async () => {
-        const container = await docker.createContainer({
-          Image: image,
-          ...(options.cmd ? { Cmd: options.cmd } : {}),
-          ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
-          HostConfig: { NetworkMode: 'none' },
-        });
-        try {
-          await container.start();
-          const { StatusCode } = (await container.wait()) as { StatusCode: number };
-          const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as Buffer;
-          return { exitCode: StatusCode, ...demuxLogs(logs) };
-        } finally {
-          await container.remove({ force: true }).catch(() => undefined);
-        }
-      },
-      image,
-    );
+    const container = await this.createContainer(image, options);
+    try {
+      return await this.startAndWait(container);
+    } finally {
+      await this.removeContainer(container).catch(() => undefined);
+    }
   }
 
   async tag(image: string, reference: string): Promise<void> {
@@ -268,26 +253,13 @@ export class DockerEngine implements Engine {
     const layerDirs = overlayLayerDirs((await this.rawImage(image)).GraphDriver);
     if (layerDirs && (await statInLayers(layerDirs, []))) return readFromLayers(layerDirs, path);
     // Elsewhere: the archive endpoint of a created (never started) container.
-    const docker = await this.docker();
-    return this.call(
-      `read ${path} from ${image}`,
-      async () => {
-        const container = await docker.createContainer({
-          Image: image,
-          Cmd: ['/nonexistent'],
-          Entrypoint: [],
-        });
-        try {
-          const archive = (await container.getArchive({ path }).catch(() => undefined)) as
-            | Readable
-            | undefined;
-          return archive ? await firstFileOfTar(archive) : undefined;
-        } finally {
-          await container.remove({ force: true }).catch(() => undefined);
-        }
-      },
-      image,
-    );
+    const container = await this.createContainer(image, { cmd: ['/nonexistent'], entrypoint: [] });
+    try {
+      const archive = await this.getArchive(container, path).catch(() => undefined);
+      return archive ? await firstFileOfTar(Readable.from([archive])) : undefined;
+    } finally {
+      await this.removeContainer(container).catch(() => undefined);
+    }
   }
 
   async layerCounts(image: string, paths: readonly string[]): Promise<Map<string, number> | undefined> {
@@ -310,8 +282,8 @@ export class DockerEngine implements Engine {
   async createContainer(image: string, options: ReplayContainerOptions): Promise<string> {
     const body = JSON.stringify({
       Image: image,
-      Cmd: options.cmd,
-      Entrypoint: [],
+      ...(options.cmd ? { Cmd: options.cmd } : {}),
+      ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
       ...(options.workdir ? { WorkingDir: options.workdir } : {}),
       NetworkDisabled: true,
       HostConfig: { NetworkMode: 'none' },

@@ -63,7 +63,10 @@ export interface ContainerChange {
 }
 
 export interface ReplayContainerOptions {
-  cmd: string[];
+  /** Absent: the image's own CMD. */
+  cmd?: string[];
+  /** Absent: the image's own ENTRYPOINT. */
+  entrypoint?: string[];
   workdir?: string;
 }
 

@@ -6,6 +6,7 @@
 
 import { Readable } from 'node:stream';
 import {
+  ancestorPaths,
   type BaselineRecord,
   type ImageConfig,
   type ImageFile,
@@ -101,6 +102,7 @@ async function captureRun(
   const uploaded = await withRebuildMtimes(engine, image, copyPlan, step);
   const container = await engine.createContainer(image, {
     cmd: ['/bin/sh', '-c', command],
+    entrypoint: [],
     workdir: step.workdir,
   });
   try {
@@ -119,7 +121,7 @@ async function captureRun(
     trace(`replay: ${changes.length} changes listed`);
     // The changes list names every parent of a changed path as modified. Fetching such a parent
     // would pull its whole subtree: only new directories are fetched whole, once.
-    const parents = new Set(changes.flatMap((change) => ancestorsOf(change.path)));
+    const parents = new Set(changes.flatMap((change) => ancestorPaths(change.path)));
     const edited = new Set(copyPlan.upserts.map(([path]) => path));
     const upserts: Array<[string, ImageFile]> = uploaded.upserts.filter(([path]) => !edited.has(path));
     const deletions: string[] = [];
@@ -251,9 +253,4 @@ function countByParent(changes: ReadonlyArray<{ path: string }>): Map<string, nu
     counts.set(parent, (counts.get(parent) ?? 0) + 1);
   }
   return counts;
-}
-
-function ancestorsOf(path: string): string[] {
-  const parts = path.split('/');
-  return parts.slice(1, -1).map((_, i) => parts.slice(0, i + 2).join('/'));
 }

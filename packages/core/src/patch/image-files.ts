@@ -46,12 +46,15 @@ export function planPatch(baseline: ImageFiles, current: ImageFiles): PatchPlan 
     if (!old || !samePlacedFile(old, file)) upserts.push([path, file]);
   }
   const gone = new Set([...baseline.keys()].filter((path) => !current.has(path)));
-  const deletions = [...gone].filter((path) => !ancestors(path).some((parent) => gone.has(parent))).sort();
+  const deletions = [...gone]
+    .filter((path) => !ancestorPaths(path).some((parent) => gone.has(parent)))
+    .sort();
   upserts.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return { upserts, deletions };
 }
 
-function ancestors(path: string): string[] {
+/** `/a/b/c` → `/a`, `/a/b`: the directories above an absolute image path. */
+export function ancestorPaths(path: string): string[] {
   const parts = path.split('/');
   return parts.slice(1, -1).map((_, i) => parts.slice(0, i + 2).join('/'));
 }
