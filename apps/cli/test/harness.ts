@@ -63,7 +63,13 @@ export class Scratch {
     try {
       const { stdout, stderr } = await run(process.execPath, [BIN, ...words], {
         cwd: this.dir,
-        env: { ...process.env, CODEINJECT_STATE_DIR: this.stateDir, ...env },
+        // Warm toolchains started by a test go away soon after the run.
+        env: {
+          ...process.env,
+          CODEINJECT_STATE_DIR: this.stateDir,
+          CODEINJECT_TOOLCHAIN_IDLE_SECONDS: '60',
+          ...env,
+        },
       });
       return { code: 0, stdout, stderr };
     } catch (error) {

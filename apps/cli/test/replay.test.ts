@@ -77,6 +77,64 @@ describe('replaying javac', () => {
   });
 });
 
+describe('the warm toolchain', () => {
+  async function traced(tag: string, env: Record<string, string> = {}) {
+    const result = await scratch.cli('build', '-t', tag, '--json', '.', { CODEINJECT_TRACE: '1', ...env });
+    expect(result.code).toBe(0);
+    return { ...JSON.parse(result.stdout.trim().split('\n').pop() as string), trace: result.stderr };
+  }
+
+  it('is reused by the next injection, which starts from the image again (an added class is gone)', async () => {
+    const { tag } = await fromFixture('java-multi');
+    const greeter = await readFile(join(scratch.dir, 'src/app/util/Greeter.java'), 'utf8');
+    await scratch.write('src/app/util/Shout.java', 'package app.util;\n\npublic final class Shout {}\n');
+    await edit('src/app/util/Greeter.java', 'return greeting', 'return new Shout() == null ? "" : greeting');
+    const first = await traced(tag);
+    expect(first.mode).toBe('inject');
+    // Started now, or by an earlier test whose first build made the same image.
+    expect(first.trace).toMatch(/toolchain: (started|warm) container answered/);
+    expect(await expectEquivalentToRebuild(tag)).toBe('hello from java-multi limit=3\n');
+
+    await scratch.remove('src/app/util/Shout.java');
+    await scratch.write('src/app/util/Greeter.java', greeter);
+    await edit('src/app/Config.java', 'LIMIT = 3', 'LIMIT = 4');
+    const second = await traced(tag);
+    expect(second.mode).toBe('inject');
+    expect(second.trace).toContain('toolchain: warm container answered');
+    expect(await expectEquivalentToRebuild(tag)).toBe('hello from java-multi limit=4\n');
+  });
+
+  it('java-jar: javac of a find list and jar are replayed; the jar equals a rebuild entry by entry', async () => {
+    const { tag, first, before } = await fromFixture('java-jar');
+    await edit('src/app/model/Order.java', 'UNIT_PRICE = 7', 'UNIT_PRICE = 8');
+    expect((await scratch.build(tag)).mode).toBe('inject');
+    const reference = scratch.tag('reference');
+    await scratch.dockerBuild(reference);
+    const diff = await scratch.cli('diff', tag, reference);
+    expect(diff.code).toBe(0);
+    expect(diff.stdout).toContain('compared by entries');
+    expect(diff.stdout).toContain('/app/app.jar');
+    expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 8 = 24 v1\n');
+    expect(await scratch.runImage(first.image)).toBe(before);
+  });
+
+  it('turned off, the RUN is replayed in a fresh container with the same result', async () => {
+    const { tag } = await fromFixture('java-jar');
+    await edit('src/app/Main.java', '" v1"', '" v2"');
+    const result = await traced(tag, { CODEINJECT_WARM_TOOLCHAIN: '0' });
+    expect(result.mode).toBe('inject');
+    expect(result.trace).not.toContain('toolchain:');
+    expect(await scratch.cli('diff', tag, await rebuilt())).toMatchObject({ code: 0 });
+    expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v2\n');
+  });
+});
+
+async function rebuilt(): Promise<string> {
+  const reference = scratch.tag(`reference-${Date.now()}`);
+  await scratch.dockerBuild(reference);
+  return reference;
+}
+
 describe('replaying compileall', () => {
   it('regenerates the .pyc of an edited module, equal to a rebuild', async () => {
     const { tag } = await fromFixture('python-compileall');

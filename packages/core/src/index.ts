@@ -2,6 +2,7 @@ export {
   compareFilesystems,
   compareRuntimeConfigs,
   type Difference,
+  jarsComparedByEntries,
   RUNTIME_FIELDS,
 } from './compare/compare-images.js';
 export {
@@ -9,6 +10,7 @@ export {
   type SnapshotEntry,
   snapshotFilesystem,
 } from './compare/filesystem-snapshot.js';
+export { isJarPath, jarEntriesDigest } from './compare/jar-entries.js';
 export { type Digest, type DigestedBytes, digested, isDigest, sha256, shortDigest } from './digest.js';
 export * from './errors.js';
 export { type EntryType, type FsEntry, type WalkFilter, walk } from './fs/walk.js';

@@ -9,6 +9,7 @@ import { demuxLogs } from './demux.js';
 import type {
   BuildOptions,
   ContainerChange,
+  ContainerSummary,
   Engine,
   EngineInfo,
   ImageHistoryItem,
@@ -48,6 +49,13 @@ interface RawImage {
   Config?: ImageConfig['config'];
   RootFS?: { Layers?: string[] };
   GraphDriver?: GraphDriver;
+}
+
+interface RawContainer {
+  Id: string;
+  State: string;
+  Labels?: Record<string, string> | null;
+  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
 }
 
 export class DockerEngine implements Engine {
@@ -285,15 +293,50 @@ export class DockerEngine implements Engine {
       ...(options.cmd ? { Cmd: options.cmd } : {}),
       ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
       ...(options.workdir ? { WorkingDir: options.workdir } : {}),
-      NetworkDisabled: true,
-      HostConfig: { NetworkMode: 'none' },
+      ...(options.env ? { Env: options.env } : {}),
+      ...(options.labels ? { Labels: options.labels } : {}),
+      ...(options.network ? {} : { NetworkDisabled: true }),
+      HostConfig: {
+        NetworkMode: options.network ? 'bridge' : 'none',
+        ...(options.autoRemove ? { AutoRemove: true } : {}),
+      },
     });
     const response = await this.call('create container', () =>
-      this.http.send('POST', '/containers/create', Buffer.from(body), { 'Content-Type': 'application/json' }),
+      this.http.send(
+        'POST',
+        `/containers/create${options.name ? `?name=${encodeURIComponent(options.name)}` : ''}`,
+        Buffer.from(body),
+        { 'Content-Type': 'application/json' },
+      ),
     );
     if (response.status >= 400)
       throw translateEngineError(httpError(response), `create a container of ${image}`, image);
     return (JSON.parse(response.body.toString('utf8')) as { Id: string }).Id;
+  }
+
+  async startContainer(container: string): Promise<void> {
+    const started = await this.call('start container', () =>
+      this.http.send('POST', `/containers/${container}/start`),
+    );
+    if (started.status >= 400) throw translateEngineError(httpError(started), 'start container');
+  }
+
+  async findContainers(label: string): Promise<ContainerSummary[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+    const found = await this.call('list containers', () =>
+      this.http.json<RawContainer[]>('GET', `/containers/json?all=1&filters=${filters}`),
+    );
+    return found.map((container) => {
+      const address = Object.values(container.NetworkSettings?.Networks ?? {}).find(
+        (network) => network.IPAddress,
+      )?.IPAddress;
+      return {
+        id: container.Id,
+        state: container.State,
+        labels: container.Labels ?? {},
+        ...(address ? { address } : {}),
+      };
+    });
   }
 
   async putArchive(container: string, path: string, tarball: Buffer): Promise<void> {

@@ -68,6 +68,22 @@ export interface ReplayContainerOptions {
   /** Absent: the image's own ENTRYPOINT. */
   entrypoint?: string[];
   workdir?: string;
+  /** A container name (unique on the engine). */
+  name?: string;
+  env?: string[];
+  labels?: Record<string, string>;
+  /** On the default bridge network instead of none (the warm toolchain is reached over it). */
+  network?: boolean;
+  /** The engine removes the container when it exits. */
+  autoRemove?: boolean;
+}
+
+export interface ContainerSummary {
+  id: string;
+  state: string;
+  labels: Record<string, string>;
+  /** Its address on the bridge network, when it has one. */
+  address?: string;
 }
 
 export interface Engine {
@@ -100,6 +116,10 @@ export interface Engine {
   topLayer(image: string): Promise<LayerEntry[] | undefined>;
   /** A container that has not started yet, without network. Returns its ID. */
   createContainer(image: string, options: ReplayContainerOptions): Promise<string>;
+  /** Starts a container without waiting for it. */
+  startContainer(container: string): Promise<void>;
+  /** Containers (running or not) that carry a label, given as `key` or `key=value`. */
+  findContainers(label: string): Promise<ContainerSummary[]>;
   /** Extracts a tar into a (stopped) container's filesystem at `path`. */
   putArchive(container: string, path: string, tarball: Buffer): Promise<void>;
   /** Starts a container and waits for it; returns its exit code and output. */

@@ -3,6 +3,7 @@ export type {
   Builder,
   BuildOptions,
   ContainerChange,
+  ContainerSummary,
   Engine,
   EngineInfo,
   ImageHistoryItem,

@@ -14,3 +14,5 @@ export { chownNeedsNames, type OwnerDirectory, parseOwnerDirectory } from './own
 export { DockerfileError, type ParseOptions, parseDockerfile } from './parse-dockerfile.js';
 export { hasWildcard, pathMatch } from './path-match.js';
 export { matchReplay, REPLAY_RULES, type ReplayRule } from './replay-rules.js';
+export { type FindWord, type ShellWord, splitShellWords } from './shell-words.js';
+export { type ToolchainPlan, type ToolStep, toolchainPlan } from './toolchain-steps.js';

@@ -6,6 +6,8 @@ export interface ReplayRule {
   name: string;
   /** Matches one command of the RUN (a RUN may chain several with &&). */
   command: RegExp;
+  /** Shell syntax this tool's commands may use: removed before the check for any other. */
+  allowed?: RegExp;
   /** The output records input files' mtimes (timestamp .pyc), so they must be the rebuild's too. */
   readsMtimes?: boolean;
   /**
@@ -16,9 +18,15 @@ export interface ReplayRule {
   incremental?: { stale: (editedPaths: readonly string[]) => string[] };
 }
 
+const FIND_SUBSTITUTION = /\$\(find\s[^()$`;|<>&]*\)/g;
+
 export const REPLAY_RULES: readonly ReplayRule[] = [
   // javac writes one .class per class, byte-identical for the same sources and flags.
-  { name: 'javac', command: /^javac(\s|$)/ },
+  // Source lists from `$(find DIR -name '*.java')` are expanded by the shell in the replay too.
+  { name: 'javac', command: /^javac(\s|$)/, allowed: FIND_SUBSTITUTION },
+  // jar packs the class files; entries equal a rebuild's (zip timestamps differ, as two builds'
+  // do: `codeinject diff` compares jars by entries).
+  { name: 'jar', command: /^jar(\s|$)/ },
   // py_compile/compileall write .pyc from the source (timestamp mode records the source's
   // mtime, which the COPY keeps as docker build does).
   {
@@ -53,7 +61,8 @@ export function matchReplay(runText: string): { rules: string[] } | { unmatched:
   const rules: string[] = [];
   for (const command of commands) {
     const rule = REPLAY_RULES.find((r) => r.command.test(command.trim()));
-    if (!rule || /[;|`$<>]/.test(command)) return { unmatched: command.trim() };
+    const rest = rule?.allowed ? command.replace(rule.allowed, '') : command;
+    if (!rule || /[;|`$<>]/.test(rest)) return { unmatched: command.trim() };
     rules.push(rule.name);
   }
   return { rules };

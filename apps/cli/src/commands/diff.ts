@@ -4,6 +4,7 @@ import {
   compareFilesystems,
   compareRuntimeConfigs,
   type Difference,
+  jarsComparedByEntries,
   snapshotFilesystem,
 } from '@codeinject/core';
 import type { Command } from 'commander';
@@ -13,15 +14,22 @@ import { printJson } from '../output.js';
 export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
-    .description('compare two images: paths, types, modes, owners, link targets, contents and runtime config')
+    .description(
+      'compare two images: paths, types, modes, owners, link targets, contents and runtime config (jars by their entries)',
+    )
     .argument('<image-a>')
     .argument('<image-b>')
     .option('--json', 'print one JSON object as the last line of stdout')
     .addHelpText('after', '\nExamples:\n  codeinject diff app:injected app:rebuilt && echo equivalent')
     .action(async (a: string, b: string, flags: { json?: boolean }) => {
-      const differences = await diffImages(a, b);
-      if (flags.json) printJson({ equivalent: differences.length === 0, differences });
-      else if (differences.length === 0) process.stdout.write(`equivalent: ${a} and ${b}\n`);
+      const { differences, jarsByEntries } = await diffImages(a, b);
+      // Two builds of the same classes give jars with other zip timestamps: entries decide.
+      const byEntries =
+        jarsByEntries.length > 0
+          ? ` (${jarsByEntries.length} jar(s) compared by entries, their zip timestamps differ: ${jarsByEntries.join(', ')})`
+          : '';
+      if (flags.json) printJson({ equivalent: differences.length === 0, differences, jarsByEntries });
+      else if (differences.length === 0) process.stdout.write(`equivalent: ${a} and ${b}${byEntries}\n`);
       else {
         process.stdout.write(`${differences.length} difference(s) between ${a} and ${b}:\n`);
         for (const d of differences.slice(0, 200))
@@ -31,7 +39,10 @@ export function registerDiffCommand(program: Command): void {
     });
 }
 
-export async function diffImages(a: string, b: string): Promise<Difference[]> {
+export async function diffImages(
+  a: string,
+  b: string,
+): Promise<{ differences: Difference[]; jarsByEntries: string[] }> {
   const engine = await lazyEngine();
   // One after the other, so a missing image is reported as the first one named.
   const imageA = await engine.inspectImage(a);
@@ -40,5 +51,8 @@ export async function diffImages(a: string, b: string): Promise<Difference[]> {
     engine.exportFilesystem(imageA.id).then(snapshotFilesystem),
     engine.exportFilesystem(imageB.id).then(snapshotFilesystem),
   ]);
-  return [...compareRuntimeConfigs(imageA.config, imageB.config), ...compareFilesystems(fsA, fsB)];
+  return {
+    differences: [...compareRuntimeConfigs(imageA.config, imageB.config), ...compareFilesystems(fsA, fsB)],
+    jarsByEntries: jarsComparedByEntries(fsA, fsB),
+  };
 }

@@ -21,10 +21,10 @@ import {
 import { trace } from '../trace.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
 import { inject } from './inject-image.js';
+import { InjectionRefused } from './injection-refused.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
 import { recordLineage, tagAll } from './lineage.js';
 import { realBuild } from './real-build.js';
-import { InjectionRefused } from './replay.js';
 
 export type FlowMode = 'build' | 'inject' | 'plan';
 

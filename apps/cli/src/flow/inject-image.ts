@@ -16,7 +16,8 @@ import type { Engine, ImageSummary } from '@codeinject/docker';
 import type { Verdict } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import type { PreparedBuild } from './build-request.js';
-import { InjectionRefused, replayRun } from './replay.js';
+import { InjectionRefused } from './injection-refused.js';
+import { replayRun } from './replay.js';
 
 export async function inject(
   engine: Engine,

@@ -17,11 +17,16 @@ import {
   writePatchLayer,
 } from '@codeinject/core';
 import type { Engine } from '@codeinject/docker';
-import type { ReplayStep } from '@codeinject/dockerfile';
+import { type ReplayStep, toolchainPlan } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
+import { InjectionRefused } from './injection-refused.js';
+import { warmRun } from './toolchain/warm-run.js';
 
-/** The edit cannot be injected exactly after all; the flow runs the real build instead. */
-export class InjectionRefused extends Error {}
+/** What a replayed RUN wrote (beyond the COPY patch) and deleted. */
+export interface RunCapture {
+  upserts: Array<[string, ImageFile]>;
+  deletions: string[];
+}
 
 export async function replayRun(
   engine: Engine,
@@ -48,22 +53,27 @@ export async function replayRun(
   const belowId = sha256(belowConfig);
   const oldOutputs = await engine.topLayer(baseline.imageId);
   if (!oldOutputs) throw new InjectionRefused("the last build's layers are not readable here");
-  await engine.load(
-    await writePartialDockerArchive({
-      config: { bytes: belowConfig, digest: belowId },
-      diffIds: below.rootfs.diff_ids,
-      repoTags: [],
-    }),
-  );
-  try {
-    const { upserts, deletions } = await captureRun(
-      engine,
-      belowId,
-      step.command,
-      step,
-      copyPlan,
-      contextDir,
+  // javac / jar / mkdir run in a warm toolchain container when the RUN lets them (and runs as
+  // root, as the toolchain writes the COPY patch); otherwise in a fresh container through sh.
+  // CODEINJECT_WARM_TOOLCHAIN=0 turns the warm path off (e.g. where containers get no network).
+  const warmAllowed = process.env.CODEINJECT_WARM_TOOLCHAIN !== '0' && runsAsRoot(below);
+  const toolchain = warmAllowed ? toolchainPlan(step.command) : undefined;
+  if (!(toolchain && (await hasImage(engine, belowId))))
+    await engine.load(
+      await writePartialDockerArchive({
+        config: { bytes: belowConfig, digest: belowId },
+        diffIds: below.rootfs.diff_ids,
+        repoTags: [],
+      }),
     );
+  let warm = false;
+  try {
+    const warmCapture = toolchain
+      ? await warmRun(engine, belowId, step, toolchain, copyPlan, contextDir)
+      : undefined;
+    warm = warmCapture !== undefined;
+    const { upserts, deletions } =
+      warmCapture ?? (await captureRun(engine, belowId, step.command, step, copyPlan, contextDir));
     // What the old RUN left that the new one did not write. Directories are skipped: a layer
     // holds its files' parents (and BuildKit leaves an empty /etc from its mounts), and a
     // whiteout of one would hide the lower layers' contents.
@@ -84,9 +94,55 @@ export async function replayRun(
         throw new InjectionRefused(`the RUN at line ${step.line} once changed ${old.path}`);
       deletions.push(old.path);
     }
-    return merge(copyPlan, upserts, deletions);
+    const changed = await withoutUnchangedOutputs(engine, baseline.imageId, upserts, oldOutputs);
+    trace(`replay: ${changed.length} of ${upserts.length} outputs changed`);
+    return merge(copyPlan, changed, deletions);
   } finally {
-    await engine.removeImage(belowId).catch(() => undefined);
+    // The warm toolchain runs on that image; it goes once the toolchain stops and is pruned.
+    if (!warm) await engine.removeImage(belowId).catch(() => undefined);
+  }
+}
+
+/**
+ * The RUN's outputs without those the last build already holds byte for byte (with the same
+ * mode and owner): a class file whose bytes did not change need not travel again.
+ */
+async function withoutUnchangedOutputs(
+  engine: Engine,
+  lastBuild: string,
+  upserts: Array<[string, ImageFile]>,
+  oldOutputs: ReadonlyArray<{ path: string; type: string }>,
+): Promise<Array<[string, ImageFile]>> {
+  const oldFiles = new Set(oldOutputs.filter((old) => old.type === 'file').map((old) => old.path));
+  const candidates = upserts.filter(
+    ([path, file]) => file.type === 'file' && file.content && oldFiles.has(path),
+  );
+  if (candidates.length === 0) return upserts;
+  const stats = await engine.statPaths(
+    lastBuild,
+    candidates.map(([path]) => path),
+  );
+  const unchanged = new Set<string>();
+  for (const [path, file] of candidates) {
+    const old = stats.get(path);
+    if (!old || old.mode !== file.mode || old.uid !== file.uid || old.gid !== file.gid) continue;
+    const bytes = await engine.readFile(lastBuild, path);
+    if (bytes && file.content?.equals(bytes)) unchanged.add(path);
+  }
+  return upserts.filter(([path]) => !unchanged.has(path));
+}
+
+function runsAsRoot(config: ImageConfig): boolean {
+  const user = config.config?.User ?? '';
+  return user === '' || /^(root|0)(:(root|0))?$/.test(user);
+}
+
+async function hasImage(engine: Engine, id: string): Promise<boolean> {
+  try {
+    await engine.inspectImage(id);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -98,7 +154,7 @@ async function captureRun(
   step: ReplayStep,
   copyPlan: PatchPlan,
   contextDir: string,
-): Promise<{ upserts: Array<[string, ImageFile]>; deletions: string[] }> {
+): Promise<RunCapture> {
   const uploaded = await withRebuildMtimes(engine, image, copyPlan, step);
   const container = await engine.createContainer(image, {
     cmd: ['/bin/sh', '-c', command],

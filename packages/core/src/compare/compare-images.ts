@@ -8,7 +8,7 @@ export const RUNTIME_FIELDS = ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User',
 
 export interface Difference {
   path: string;
-  kind: 'only-in-a' | 'only-in-b' | 'type' | 'mode' | 'owner' | 'link' | 'content' | 'config';
+  kind: 'only-in-a' | 'only-in-b' | 'type' | 'mode' | 'owner' | 'link' | 'content' | 'entries' | 'config';
   a?: string;
   b?: string;
 }
@@ -33,8 +33,24 @@ function compareEntries(path: string, a: SnapshotEntry, b: SnapshotEntry): Diffe
     out.push({ path, kind: 'owner', a: `${a.uid}:${a.gid}`, b: `${b.uid}:${b.gid}` });
   if (a.linkTarget !== b.linkTarget)
     out.push({ path, kind: 'link', a: a.linkTarget ?? '', b: b.linkTarget ?? '' });
-  if (a.sha256 !== b.sha256) out.push({ path, kind: 'content', a: a.sha256 ?? '', b: b.sha256 ?? '' });
+  if (a.sha256 === b.sha256) return out;
+  if (a.jarEntries && b.jarEntries) {
+    // Jars: equal when their entries are (zip timestamps differ between any two builds).
+    if (a.jarEntries !== b.jarEntries) out.push({ path, kind: 'entries', a: a.jarEntries, b: b.jarEntries });
+  } else {
+    out.push({ path, kind: 'content', a: a.sha256 ?? '', b: b.sha256 ?? '' });
+  }
   return out;
+}
+
+/** Jars whose bytes differ but whose entries are equal: the diff says it compared them so. */
+export function jarsComparedByEntries(a: FilesystemSnapshot, b: FilesystemSnapshot): string[] {
+  const paths: string[] = [];
+  for (const [path, left] of a) {
+    const right = b.get(path);
+    if (left.jarEntries && right?.jarEntries && left.sha256 !== right.sha256) paths.push(path);
+  }
+  return paths.sort();
 }
 
 export function compareRuntimeConfigs(

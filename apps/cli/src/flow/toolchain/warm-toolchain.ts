@@ -1,0 +1,105 @@
+// One warm toolchain container per image below a replayed RUN (and working directory): started on
+// first need, reused by every later injection on the same last build, gone after an idle time
+// (the server exits; the engine removes the container). It is reached over the bridge network
+// with a per-container token, so nothing else on that network can drive it.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { type ImageFile, writePatchLayer } from '@codeinject/core';
+import type { ContainerSummary, Engine } from '@codeinject/docker';
+import { trace } from '../../trace.js';
+import { decodeResponse, encodeRequest, type ToolchainRequest, type ToolchainResponse } from './protocol.js';
+
+const LABEL = 'io.codeinject.toolchain';
+const PORT = 7390;
+const SERVER_PATH = '/.codeinject/CodeinjectToolchain.java';
+/** The JVM compiles its own server at start-up: allow for a slow, busy machine. */
+const START_TIMEOUT_MS = 60_000;
+
+function idleMs(): number {
+  return Number(process.env.CODEINJECT_TOOLCHAIN_IDLE_SECONDS ?? 600) * 1000;
+}
+
+/** Runs a request in the warm toolchain of `image`; undefined when none can run or be reached. */
+export async function runInToolchain(
+  engine: Engine,
+  image: string,
+  workdir: string,
+  request: Omit<ToolchainRequest, 'token'>,
+): Promise<ToolchainResponse | undefined> {
+  const running = (await engine.findContainers(`${LABEL}=${image}`)).find(
+    (container) => container.state === 'running' && container.labels[`${LABEL}.workdir`] === workdir,
+  );
+  const container = running ?? (await startToolchain(engine, image, workdir));
+  if (!container?.address) return undefined;
+  const token = container.labels[`${LABEL}.token`] ?? '';
+  const deadline = Date.now() + (running ? 5_000 : START_TIMEOUT_MS);
+  for (;;) {
+    try {
+      const answer = await exchange(container.address, encodeRequest({ token, ...request }));
+      trace(`toolchain: ${running ? 'warm' : 'started'} container answered`);
+      return decodeResponse(answer);
+    } catch (error) {
+      const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+      if (!refused || Date.now() > deadline) {
+        trace(`toolchain: unreachable (${(error as Error).message})`);
+        await engine.removeContainer(container.id).catch(() => undefined);
+        return undefined;
+      }
+      // Still starting: the JVM compiles the server before it listens.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+async function startToolchain(
+  engine: Engine,
+  image: string,
+  workdir: string,
+): Promise<ContainerSummary | undefined> {
+  const token = randomBytes(16).toString('hex');
+  const id = await engine.createContainer(image, {
+    cmd: ['java', '-XX:+UseSerialGC', SERVER_PATH, String(PORT), String(idleMs())],
+    entrypoint: [],
+    workdir,
+    // `docker ps` says what it is; the token's start keeps names unique per start.
+    name: `codeinject-toolchain-${image.replace(/^sha256:/, '').slice(0, 12)}-${token.slice(0, 6)}`,
+    env: [`CODEINJECT_TOOLCHAIN_TOKEN=${token}`],
+    labels: { [LABEL]: image, [`${LABEL}.token`]: token, [`${LABEL}.workdir`]: workdir },
+    network: true,
+    autoRemove: true,
+  });
+  try {
+    const source = readFileSync(new URL('../toolchain/CodeinjectToolchain.java', import.meta.url));
+    const server: ImageFile = {
+      type: 'file',
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      mtimeMs: Date.now(),
+      size: source.length,
+      sourcePath: '',
+      line: 0,
+      content: source,
+    };
+    const plan = { upserts: [[SERVER_PATH, server] as [string, ImageFile]], deletions: [] };
+    await engine.putArchive(id, '/', (await writePatchLayer(plan, '/')).bytes);
+    await engine.startContainer(id);
+    return (await engine.findContainers(`${LABEL}.token=${token}`))[0];
+  } catch (error) {
+    await engine.removeContainer(id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Sends one request and reads the answer to the end of the connection. */
+function exchange(address: string, request: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: address, port: PORT });
+    const chunks: Buffer[] = [];
+    socket.on('connect', () => socket.end(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('end', () => resolve(Buffer.concat(chunks)));
+    socket.on('error', reject);
+  });
+}

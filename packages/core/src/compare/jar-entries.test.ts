@@ -1,0 +1,60 @@
+import { zipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '../digest.js';
+import { compareFilesystems, jarsComparedByEntries } from './compare-images.js';
+import type { FilesystemSnapshot } from './filesystem-snapshot.js';
+import { jarEntriesDigest } from './jar-entries.js';
+
+const text = (s: string) => new TextEncoder().encode(s);
+
+function jar(entries: Record<string, string>, mtime: Date): Buffer {
+  const files = Object.fromEntries(Object.entries(entries).map(([name, body]) => [name, text(body)]));
+  return Buffer.from(zipSync(files, { mtime }));
+}
+
+function snapshot(path: string, bytes: Buffer): FilesystemSnapshot {
+  const digest = jarEntriesDigest(bytes);
+  return new Map([
+    [
+      path,
+      {
+        type: 'file',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        size: bytes.length,
+        sha256: sha256(bytes),
+        ...(digest ? { jarEntries: digest } : {}),
+      },
+    ],
+  ]);
+}
+
+describe('jars compared by entries', () => {
+  const classes = { 'META-INF/MANIFEST.MF': 'Main-Class: app.Main\n', 'app/Main.class': 'v1' };
+
+  it('equal entries written at other times are equivalent, and the diff names the jar', () => {
+    const a = snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
+    const b = snapshot('/app/app.jar', jar(classes, new Date('2026-06-01T12:00:00Z')));
+    expect(a.get('/app/app.jar')?.sha256).not.toBe(b.get('/app/app.jar')?.sha256);
+    expect(compareFilesystems(a, b)).toEqual([]);
+    expect(jarsComparedByEntries(a, b)).toEqual(['/app/app.jar']);
+  });
+
+  it.each([
+    ['a changed class', { ...classes, 'app/Main.class': 'v2' }],
+    ['an added entry', { ...classes, 'app/Extra.class': 'x' }],
+    ['a renamed entry', { 'META-INF/MANIFEST.MF': classes['META-INF/MANIFEST.MF'], 'app/Other.class': 'v1' }],
+  ])('%s is a difference', (_what, other) => {
+    const a = snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
+    const b = snapshot('/app/app.jar', jar(other, new Date('2026-01-01T00:00:00Z')));
+    expect(compareFilesystems(a, b)).toMatchObject([{ path: '/app/app.jar', kind: 'entries' }]);
+  });
+
+  it('a file named .jar that is not a zip is compared by its bytes', () => {
+    expect(jarEntriesDigest(Buffer.from('not a zip'))).toBeUndefined();
+    const a = snapshot('/x.jar', Buffer.from('one'));
+    const b = snapshot('/x.jar', Buffer.from('two'));
+    expect(compareFilesystems(a, b)).toMatchObject([{ path: '/x.jar', kind: 'content' }]);
+  });
+});
