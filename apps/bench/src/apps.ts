@@ -3,6 +3,7 @@
 // the new code is live).
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { javaComplex } from './java-complex.js';
 import { seededRandom } from './random.js';
 
 export interface BenchApp {
@@ -175,9 +176,10 @@ export function appByName(name: string): BenchApp {
   if (name === 'python-complex') return pythonComplex();
   if (name === 'python-hello') return pythonHello;
   if (name === 'java-hello') return javaHello;
+  if (name === 'java-complex') return javaComplex();
   const scale = /^python-scale-(\d+)mb$/.exec(name);
   if (scale) return pythonScale(Number(scale[1]));
   throw new Error(
-    `unknown app ${name} (known: python-hello, java-hello, python-complex, python-scale-<N>mb)`,
+    `unknown app ${name} (known: python-hello, java-hello, python-complex, java-complex, python-scale-<N>mb)`,
   );
 }

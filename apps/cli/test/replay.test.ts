@@ -1,7 +1,10 @@
 // Compiled and derived files (issue 4): a RUN after the changed COPY (javac, compileall) is
 // replayed on the edit with the image's own toolchain, and the result must equal docker build.
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Scratch } from './harness.js';
 
@@ -9,9 +12,12 @@ const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 let scratch: Scratch;
 afterEach(async () => scratch?.cleanup());
 
-async function fromFixture(name: string) {
+/** `unique` adds a class of its own: no earlier build (or warm toolchain) has the same image. */
+async function fromFixture(name: string, unique = false) {
   scratch = await Scratch.create(name, {});
   await cp(join(FIXTURES, name), scratch.dir, { recursive: true });
+  if (unique)
+    await scratch.write('src/app/BuildId.java', `package app;\n\nclass BuildId { /* ${randomUUID()} */ }\n`);
   const tag = scratch.tag('dev');
   const first = await scratch.build(tag);
   expect(first.mode).toBe('build');
@@ -104,6 +110,30 @@ describe('the warm toolchain', () => {
     expect(await expectEquivalentToRebuild(tag)).toBe('hello from java-multi limit=4\n');
   });
 
+  it('stops after its idle time, and the next start removes the image it ran on', async () => {
+    const { tag } = await fromFixture('java-jar', true);
+    await edit('src/app/Main.java', '" v1"', '" v2"');
+    const first = await traced(tag, { CODEINJECT_TOOLCHAIN_IDLE_SECONDS: '2' });
+    expect(first.trace).toContain('toolchain: started container answered');
+    const below = /toolchain: \w+ container answered \(image (sha256:\w+)\)/.exec(first.trace)?.[1] as string;
+    expect(below).toMatch(/^sha256:/);
+    await waitFor(
+      async () => (await docker('ps', '-q', '--filter', `label=io.codeinject.toolchain=${below}`)) === '',
+    );
+    // A Dockerfile edit: a real build, so the next injection needs a toolchain on another image.
+    await scratch.write(
+      'Dockerfile',
+      `${await readFile(join(scratch.dir, 'Dockerfile'), 'utf8')}LABEL stage=two\n`,
+    );
+    expect((await scratch.build(tag)).mode).toBe('build');
+    await edit('src/app/Main.java', '" v2"', '" v3"');
+    const second = await traced(tag);
+    expect(second.trace).toContain('toolchain: started container answered');
+    expect(second.trace).not.toContain(below);
+    expect(await docker('image', 'inspect', below).catch(() => 'gone')).toBe('gone');
+    expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v3\n');
+  });
+
   it('java-jar: javac of a find list and jar are replayed; the jar equals a rebuild entry by entry', async () => {
     const { tag, first, before } = await fromFixture('java-jar');
     await edit('src/app/model/Order.java', 'UNIT_PRICE = 7', 'UNIT_PRICE = 8');
@@ -128,6 +158,19 @@ describe('the warm toolchain', () => {
     expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v2\n');
   });
 });
+
+async function docker(...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)('docker', args);
+  return stdout.trim();
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
 
 async function rebuilt(): Promise<string> {
   const reference = scratch.tag(`reference-${Date.now()}`);

@@ -21,7 +21,6 @@ public class CodeinjectToolchain {
   /** A path as it was before this request touched it, to put back by the next one. */
   record Saved(Path path, boolean existed, byte type, byte[] bytes, int mode, int uid, int gid, FileTime mtime) {}
 
-  static final Object lock = new Object();
   static final List<Saved> undo = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
@@ -30,7 +29,9 @@ public class CodeinjectToolchain {
     String token = System.getenv("CODEINJECT_TOOLCHAIN_TOKEN");
     try (ServerSocket server = new ServerSocket(port)) {
       server.setSoTimeout(idleMs);
-      new Thread(CodeinjectToolchain::warmUp).start();
+      Thread warm = new Thread(CodeinjectToolchain::warmUp);
+      warm.setDaemon(true);
+      warm.start();
       while (true) {
         Socket socket;
         try {
@@ -43,9 +44,8 @@ public class CodeinjectToolchain {
           DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
           DataOutputStream out = new DataOutputStream(new BufferedOutputStream(socket.getOutputStream()));
           if (!readStr(in).equals(token)) continue;
-          synchronized (lock) {
-            handle(in, out);
-          }
+          requested = true;
+          handle(in, out); // one at a time: requests are served in turn by this loop
           out.flush();
         } catch (Exception e) {
           e.printStackTrace();
@@ -54,22 +54,33 @@ public class CodeinjectToolchain {
     }
   }
 
-  /** A few compiles before the first request, so its javac is already loaded and compiled. */
+  static volatile boolean requested = false;
+
+  /**
+   * Compiles a made-up source set a few times before the first request, so javac is loaded and
+   * JIT-compiled when the first edit arrives; stops as soon as one does. Writes only in /tmp.
+   */
   static void warmUp() {
-    synchronized (lock) {
-      try {
-        Path dir = Files.createTempDirectory("codeinject-warmup");
-        Path source = dir.resolve("Warm.java");
-        Files.writeString(source, "class Warm { int f(int x) { return x * 2; } String s() { return \"w\" + f(1); } }");
-        ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
-        for (int i = 0; i < 5; i++) {
-          javac.run(new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()),
-              "-d", dir.resolve("out").toString(), source.toString());
-        }
-        deleteTree(dir);
-      } catch (Exception e) {
-        e.printStackTrace();
+    try {
+      Path dir = Files.createTempDirectory("codeinject-warmup");
+      List<String> args = new ArrayList<>(List.of("-d", dir.resolve("out").toString()));
+      for (int c = 0; c < 24; c++) {
+        Path source = dir.resolve("W" + c + ".java");
+        StringBuilder body = new StringBuilder("import java.util.*;\npublic class W" + c + " {\n");
+        body.append("  public static final int K = ").append(c).append(";\n");
+        for (int m = 0; m < 12; m++)
+          body.append("  List<String> m").append(m).append("(Map<String, Integer> in) { List<String> out = new ArrayList<>();")
+              .append(" for (var e : in.entrySet()) if (e.getValue() > K + ").append(m)
+              .append(c > 0 ? " + W" + (c - 1) + ".K" : "").append(") out.add(e.getKey() + \"").append(m).append("\"); return out; }\n");
+        Files.writeString(source, body.append("}\n").toString());
+        args.add(source.toString());
       }
+      ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
+      PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+      for (int i = 0; i < 12 && !requested; i++) javac.run(quiet, quiet, args.toArray(new String[0]));
+      deleteTree(dir);
+    } catch (Exception e) {
+      e.printStackTrace();
     }
   }
 

@@ -321,6 +321,14 @@ export class DockerEngine implements Engine {
     if (started.status >= 400) throw translateEngineError(httpError(started), 'start container');
   }
 
+  async findImages(label: string): Promise<string[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+    const found = await this.call('list images', () =>
+      this.http.json<Array<{ Id: string }>>('GET', `/images/json?filters=${filters}`),
+    );
+    return found.map((image) => image.Id);
+  }
+
   async findContainers(label: string): Promise<ContainerSummary[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
     const found = await this.call('list containers', () =>

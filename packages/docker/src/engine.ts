@@ -118,6 +118,8 @@ export interface Engine {
   createContainer(image: string, options: ReplayContainerOptions): Promise<string>;
   /** Starts a container without waiting for it. */
   startContainer(container: string): Promise<void>;
+  /** IDs of the images that carry a label, given as `key` or `key=value`. */
+  findImages(label: string): Promise<string[]>;
   /** Containers (running or not) that carry a label, given as `key` or `key=value`. */
   findContainers(label: string): Promise<ContainerSummary[]>;
   /** Extracts a tar into a (stopped) container's filesystem at `path`. */

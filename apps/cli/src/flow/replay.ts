@@ -21,6 +21,7 @@ import { type ReplayStep, toolchainPlan } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import { InjectionRefused } from './injection-refused.js';
 import { warmRun } from './toolchain/warm-run.js';
+import { BELOW_RUN_LABEL } from './toolchain/warm-toolchain.js';
 
 /** What a replayed RUN wrote (beyond the COPY patch) and deleted. */
 export interface RunCapture {
@@ -257,6 +258,8 @@ function imageBelowTopLayer(config: ImageConfig, step: ReplayStep): ImageConfig 
     throw new InjectionRefused(`the last build's top layer is not the RUN at line ${step.line}`);
   return {
     ...config,
+    // Marked as ours: a toolchain's image stays after it stops, and the next start removes it.
+    config: { ...config.config, Labels: { ...config.config?.Labels, [BELOW_RUN_LABEL]: 'true' } },
     rootfs: { type: 'layers', diff_ids: config.rootfs.diff_ids.slice(0, -1) },
     history: history.slice(0, top),
   };

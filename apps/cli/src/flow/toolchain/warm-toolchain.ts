@@ -11,6 +11,8 @@ import { trace } from '../../trace.js';
 import { decodeResponse, encodeRequest, type ToolchainRequest, type ToolchainResponse } from './protocol.js';
 
 const LABEL = 'io.codeinject.toolchain';
+/** Marks the images below a replayed RUN that codeinject loads (see replay.ts). */
+export const BELOW_RUN_LABEL = 'io.codeinject.below-run';
 const PORT = 7390;
 const SERVER_PATH = '/.codeinject/CodeinjectToolchain.java';
 /** The JVM compiles its own server at start-up: allow for a slow, busy machine. */
@@ -37,7 +39,7 @@ export async function runInToolchain(
   for (;;) {
     try {
       const answer = await exchange(container.address, encodeRequest({ token, ...request }));
-      trace(`toolchain: ${running ? 'warm' : 'started'} container answered`);
+      trace(`toolchain: ${running ? 'warm' : 'started'} container answered (image ${image})`);
       return decodeResponse(answer);
     } catch (error) {
       const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
@@ -57,6 +59,7 @@ async function startToolchain(
   image: string,
   workdir: string,
 ): Promise<ContainerSummary | undefined> {
+  await removeStoppedToolchainImages(engine, image);
   const token = randomBytes(16).toString('hex');
   const id = await engine.createContainer(image, {
     cmd: ['java', '-XX:+UseSerialGC', SERVER_PATH, String(PORT), String(idleMs())],
@@ -89,6 +92,16 @@ async function startToolchain(
   } catch (error) {
     await engine.removeContainer(id).catch(() => undefined);
     throw error;
+  }
+}
+
+/** Images of toolchains that have stopped (idle) since: nothing uses them any more. */
+async function removeStoppedToolchainImages(engine: Engine, keep: string): Promise<void> {
+  const running = new Set((await engine.findContainers(LABEL)).map((container) => container.labels[LABEL]));
+  for (const image of await engine.findImages(BELOW_RUN_LABEL)) {
+    if (image === keep || running.has(image)) continue;
+    // A conflict means something else uses it after all: it stays.
+    await engine.removeImage(image).catch(() => undefined);
   }
 }
 
