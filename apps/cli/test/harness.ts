@@ -98,11 +98,16 @@ export class Scratch {
     return JSON.parse(result.stdout.trim().split('\n').pop() as string);
   }
 
-  /** The reference: a real `docker build` (BuildKit) of the same context. */
-  async dockerBuild(tag: string): Promise<void> {
+  /** The reference: a real `docker build` (BuildKit unless told) of the same context. */
+  async dockerBuild(tag: string, builder: 'buildkit' | 'legacy' = 'buildkit'): Promise<void> {
     await run(DOCKER, ['build', '-q', '-t', tag, this.dir], {
-      env: { ...process.env, DOCKER_BUILDKIT: '1' },
+      env: { ...process.env, DOCKER_BUILDKIT: builder === 'buildkit' ? '1' : '0' },
     });
+  }
+
+  async imageId(reference: string): Promise<string> {
+    const { stdout } = await run(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', reference]);
+    return stdout.trim();
   }
 
   async runImage(image: string): Promise<string> {

@@ -25,10 +25,12 @@ import {
   countInLayers,
   type GraphDriver,
   type LayerEntry,
+  type LayerFile,
   listLayerDir,
   overlayLayerDirs,
   type PathStat,
   readFromLayers,
+  snapshotLayerDir,
   statInLayers,
 } from './layer-paths.js';
 import { type ProgressEvent, parseProgress } from './progress.js';
@@ -274,6 +276,18 @@ export class DockerEngine implements Engine {
     const layerDirs = overlayLayerDirs((await this.rawImage(image)).GraphDriver);
     if (!layerDirs || !(await statInLayers(layerDirs, []))) return undefined;
     return countInLayers(layerDirs, paths);
+  }
+
+  async layerFiles(image: string, layer: number): Promise<LayerFile[] | undefined> {
+    const raw = await this.rawImage(image);
+    const dirs = overlayLayerDirs(raw.GraphDriver);
+    const count = raw.RootFS?.Layers?.length ?? 0;
+    if (!dirs || dirs.length !== count || layer < 0 || layer >= count) return undefined;
+    try {
+      return snapshotLayerDir(dirs[count - 1 - layer] as string);
+    } catch {
+      return undefined;
+    }
   }
 
   async topLayer(image: string): Promise<LayerEntry[] | undefined> {

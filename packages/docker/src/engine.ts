@@ -3,7 +3,7 @@
 // (the testcontainers-node image-client pattern).
 import type { Readable } from 'node:stream';
 import type { ImageConfig } from '@codeinject/core';
-import type { LayerEntry, PathStat } from './layer-paths.js';
+import type { LayerEntry, LayerFile, PathStat } from './layer-paths.js';
 
 export type Builder = 'buildkit' | 'legacy';
 
@@ -112,6 +112,11 @@ export interface Engine {
    * readable here): more than one means a whiteout would also hide an older copy.
    */
   layerCounts(image: string, paths: readonly string[]): Promise<Map<string, number> | undefined>;
+  /**
+   * What one layer of an image holds (`layer` counts from the bottom, as rootfs.diff_ids do),
+   * or undefined when its layer files are not readable here.
+   */
+  layerFiles(image: string, layer: number): Promise<LayerFile[] | undefined>;
   /** The paths of an image's top layer, or undefined when its layer files are not readable here. */
   topLayer(image: string): Promise<LayerEntry[] | undefined>;
   /** A container that has not started yet, without network. Returns its ID. */

@@ -14,4 +14,4 @@ export type {
 } from './engine.js';
 export { engineAddress, translateEngineError } from './engine-errors.js';
 export { type EngineEndpoint, EngineHttp, endpointFromEnv } from './engine-http.js';
-export type { LayerEntry, PathStat } from './layer-paths.js';
+export type { LayerEntry, LayerFile, PathStat } from './layer-paths.js';

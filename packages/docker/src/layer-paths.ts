@@ -3,9 +3,10 @@
 // pkg/archive UnpackLayer), which would hide the real directory's owner and mode: so a patch
 // must carry every ancestor directory with the metadata the image already has for it.
 // Fast path: on a local overlay2 store, lstat the image's layer directories top-down.
-import { lstatSync, readdirSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256 } from '@codeinject/core';
 
 export interface PathStat {
   type: 'file' | 'directory' | 'symlink' | 'other';
@@ -109,4 +110,25 @@ export function listLayerDir(dir: string): LayerEntry[] {
   };
   visit('');
   return entries;
+}
+
+export interface LayerFile extends LayerEntry {
+  mode: number;
+  uid: number;
+  gid: number;
+  /** sha256 of a file's bytes. */
+  sha256?: string;
+  linkTarget?: string;
+}
+
+/** What one overlay2 layer directory holds, with each file's digest (reads the whole layer). */
+export function snapshotLayerDir(dir: string): LayerFile[] {
+  return listLayerDir(dir).map((entry) => {
+    const full = join(dir, entry.path);
+    const stats = lstatSync(full);
+    const file: LayerFile = { ...entry, mode: stats.mode & 0o7777, uid: stats.uid, gid: stats.gid };
+    if (entry.type === 'file') file.sha256 = sha256(readFileSync(full));
+    if (entry.type === 'symlink') file.linkTarget = readlinkSync(full);
+    return file;
+  });
 }

@@ -216,6 +216,16 @@ function targetFiles(
   return files;
 }
 
+/** What one COPY of `stage` takes from a context with this index, as image files. */
+export function filesOfCopy(
+  stage: Stage,
+  copy: CopyInstruction,
+  index: ContextIndex,
+  owners?: OwnerDirectory,
+): ImageFiles {
+  return copyFiles(copy, index, knownDirectories(stage), owners);
+}
+
 function copyFiles(
   copy: CopyInstruction,
   index: ContextIndex,

@@ -2,10 +2,12 @@ export type { BuildGraph, CopyInstruction, Instruction, RunInstruction, Stage } 
 export { applyCopy, contextSource, parseChmod, parseChown, UnsupportedCopyError } from './copy-mapping.js';
 export { DockerIgnore } from './dockerignore.js';
 export { type Env, expandWord } from './expand.js';
+export { alignHistory, type HistoryEntry, historyKeyword } from './history-match.js';
 export {
   type BaselineInputs,
   type DecideInput,
   decide,
+  filesOfCopy,
   type ReplayStep,
   type Verdict,
   type VerdictMode,

@@ -19,6 +19,7 @@ import {
   type Verdict,
 } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
+import { adopt } from './adopt.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
 import { inject } from './inject-image.js';
 import { InjectionRefused } from './injection-refused.js';
@@ -98,6 +99,13 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
     if (refusal) verdict = { ...verdict, mode: 'build', reason: refusal };
   }
   trace('inspect tag and check engine');
+  // An image the tag already names, built without codeinject: adopted when it provably equals
+  // a build of this context, so the first run needs no rebuild.
+  const adoption =
+    flow !== 'plan' && tag && engine && !tagRecord && current
+      ? { refusal: await adopt(engine, prepared, current, deps) }
+      : undefined;
+  if (adoption) trace('adopt');
   const outcome = (
     mode: BuildOutcome['mode'],
     image: string | null,
@@ -116,6 +124,17 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
   });
 
   if (flow === 'plan') return outcome(verdict.mode, previous);
+  if (current && adoption && adoption.refusal === undefined) {
+    const result = outcome(
+      'unchanged',
+      current.id,
+      `adopted ${current.id.slice('sha256:'.length, 'sha256:'.length + 12)} as the baseline: it is what this Dockerfile builds from this context (later edits inject)`,
+    );
+    await recordLineage(deps.store, prepared, tagRecord, result, current.id);
+    return result;
+  }
+  if (adoption?.refusal)
+    verdict = { ...verdict, reason: `${verdict.reason}; its image was not adopted: ${adoption.refusal}` };
   if (verdict.mode === 'build' && flow === 'inject') throw new NotInjectableError(verdict.reason);
   const live = engine as Engine;
 

@@ -21,25 +21,34 @@ export async function realBuild(engine: Engine, prepared: PreparedBuild, deps: F
     builder: deps.builder,
     onProgress: deps.log,
   });
-  if (prepared.tags.length > 0) {
-    // Once the tag moves to an injected image this one is untagged, and `docker image prune`
-    // would delete the base of every later injection: a tag of its own keeps it.
-    await engine.tag(image, baselineTag(prepared.tags[0] as string));
-    const config = await engine.imageConfig(image);
-    await deps.store.writeBaseline({
-      imageId: image,
-      createdAt: new Date().toISOString(),
-      contextDir: prepared.contextDir,
-      dockerfile: prepared.dockerfileInContext,
-      dockerfileSha256: prepared.dockerfileSha256,
-      buildArgs: prepared.buildArgs,
-      ...(prepared.target ? { target: prepared.target } : {}),
-      builder: deps.builder,
-      config: config.toString('base64'),
-      index: indexToJSON(prepared.index),
-    });
-  }
+  if (prepared.tags.length > 0) await recordBaseline(engine, prepared, image, deps.builder, deps);
   return image;
+}
+
+/** Makes `image` the baseline later injections of the first tag start from. */
+export async function recordBaseline(
+  engine: Engine,
+  prepared: PreparedBuild,
+  image: string,
+  builder: string,
+  deps: FlowDeps,
+): Promise<void> {
+  // Once the tag moves to an injected image this one is untagged, and `docker image prune`
+  // would delete the base of every later injection: a tag of its own keeps it.
+  await engine.tag(image, baselineTag(prepared.tags[0] as string));
+  const config = await engine.imageConfig(image);
+  await deps.store.writeBaseline({
+    imageId: image,
+    createdAt: new Date().toISOString(),
+    contextDir: prepared.contextDir,
+    dockerfile: prepared.dockerfileInContext,
+    dockerfileSha256: prepared.dockerfileSha256,
+    buildArgs: prepared.buildArgs,
+    ...(prepared.target ? { target: prepared.target } : {}),
+    builder,
+    config: config.toString('base64'),
+    index: indexToJSON(prepared.index),
+  });
 }
 
 /** The tag that keeps the last real build of `tag` alive: `repo:tag-codeinject-base`. */
