@@ -11,13 +11,14 @@ import { buildReport, writeReports } from './report.js';
 import { runCell } from './run-cell.js';
 import { TrialsLog } from './trials-log.js';
 
-const HELP = `usage: pnpm bench [--profile paper|smoke] [--trials N] [--apps a,b] [--lines 1,5] [--methods m,n] [--out DIR]
+const HELP = `usage: pnpm bench [--profile paper|smoke|inject] [--trials N] [--apps a,b] [--lines 1,5] [--methods m,n] [--out DIR] [--report-only]
 
 Examples:
   pnpm bench                                   the paper's comparisons (hours)
   pnpm bench --profile smoke                   a few trials of every cell (minutes)
   pnpm bench --profile smoke --apps python-hello --methods codeinject,buildkit
-  pnpm bench --out benchmarks/results/run-1    resume an interrupted run in that folder`;
+  pnpm bench --out benchmarks/results/run-1    resume an interrupted run in that folder
+  pnpm bench --out DIR --report-only            write the reports from DIR/trials.jsonl, run nothing`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       lines: { type: 'string' },
       methods: { type: 'string' },
       out: { type: 'string' },
+      'report-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -55,7 +57,7 @@ async function main(): Promise<void> {
     `bench: profile ${profile.name}, ${cells.length} cells, ${total} trials × ${methods.length} methods → ${out}`,
   );
 
-  for (const [i, cell] of cells.entries()) {
+  for (const [i, cell] of values['report-only'] ? [] : cells.entries()) {
     await runCell({
       app: appByName(cell.app),
       cell,

@@ -74,7 +74,17 @@ export function buildReport(
     .filter((c) => c.sizeMb !== undefined && c.lines === 1)
     .map((c) => ({ size_mb: c.sizeMb as number, method: c.method, median_ms: c.median_ms, p95_ms: c.p95_ms }))
     .sort((a, b) => a.size_mb - b.size_mb);
-  return { profile, startedAt, finishedAt: new Date().toISOString(), cells, scaling, env };
+  // Trials carry their time (since trials.jsonl may gather several resumed runs): the report
+  // spans from the first to the last.
+  const times = records.flatMap((r) => (r.at ? [r.at] : [])).sort();
+  return {
+    profile,
+    startedAt: times[0] ?? startedAt,
+    finishedAt: times.at(-1) ?? new Date().toISOString(),
+    cells,
+    scaling,
+    env,
+  };
 }
 
 function round(value: number): number {

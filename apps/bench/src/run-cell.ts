@@ -123,7 +123,15 @@ async function verify(
   compare: boolean,
   expected: string,
 ): Promise<TrialRecord> {
-  const record: TrialRecord = { app: app.name, lines: cell.lines, method, trial, ms, verified: false };
+  const record: TrialRecord = {
+    app: app.name,
+    lines: cell.lines,
+    method,
+    trial,
+    ms,
+    verified: false,
+    at: new Date().toISOString(),
+  };
   if (cell.sizeMb !== undefined) record.sizeMb = cell.sizeMb;
   if (result?.mode) record.mode = result.mode;
   const printed = await exec(DOCKER, ['run', '--rm', '--network', 'none', ctx.tag]);

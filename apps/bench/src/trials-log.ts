@@ -17,6 +17,8 @@ export interface TrialRecord {
   /** codeinject diff against a real BuildKit build of the same folder ran, and its answer. */
   diffEquivalent?: boolean;
   sizeMb?: number;
+  /** When the trial finished (ISO time). */
+  at?: string;
 }
 
 export class TrialsLog {
