@@ -5,16 +5,13 @@
 import { Readable } from 'node:stream';
 import { type ImageConfig, snapshotFilesystem } from '@codeinject/core';
 import type Dockerode from 'dockerode';
-import { demuxLogs } from './demux.js';
+import { ContainerCalls } from './container-calls.js';
 import type {
   BuildOptions,
-  ContainerChange,
-  ContainerSummary,
   Engine,
   EngineInfo,
   ImageHistoryItem,
   ImageSummary,
-  ReplayContainerOptions,
   RunOptions,
   RunResult,
 } from './engine.js';
@@ -53,33 +50,20 @@ interface RawImage {
   GraphDriver?: GraphDriver;
 }
 
-interface RawContainer {
-  Id: string;
-  State: string;
-  Labels?: Record<string, string> | null;
-  NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
-}
-
-export class DockerEngine implements Engine {
+export class DockerEngine extends ContainerCalls implements Engine {
   private dockerode: Promise<Dockerode> | undefined;
   private rawInfo: Promise<Record<string, unknown>> | undefined;
 
   constructor(
-    private readonly http: EngineHttp = new EngineHttp(),
+    http: EngineHttp = new EngineHttp(),
     private readonly loader: DockerodeLoader = loadDockerode,
-  ) {}
+  ) {
+    super(http);
+  }
 
   private docker(): Promise<Dockerode> {
     this.dockerode ??= this.loader();
     return this.dockerode;
-  }
-
-  private async call<T>(action: string, work: () => Promise<T>, reference?: string): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      throw translateEngineError(error, action, reference);
-    }
   }
 
   /** `docker info`, asked once per engine object (a CLI run). */
@@ -301,123 +285,12 @@ export class DockerEngine implements Engine {
     }
   }
 
-  async createContainer(image: string, options: ReplayContainerOptions): Promise<string> {
-    const body = JSON.stringify({
-      Image: image,
-      ...(options.cmd ? { Cmd: options.cmd } : {}),
-      ...(options.entrypoint ? { Entrypoint: options.entrypoint } : {}),
-      ...(options.workdir ? { WorkingDir: options.workdir } : {}),
-      ...(options.env ? { Env: options.env } : {}),
-      ...(options.labels ? { Labels: options.labels } : {}),
-      ...(options.network ? {} : { NetworkDisabled: true }),
-      HostConfig: {
-        NetworkMode: options.network ? 'bridge' : 'none',
-        ...(options.autoRemove ? { AutoRemove: true } : {}),
-      },
-    });
-    const response = await this.call('create container', () =>
-      this.http.send(
-        'POST',
-        `/containers/create${options.name ? `?name=${encodeURIComponent(options.name)}` : ''}`,
-        Buffer.from(body),
-        { 'Content-Type': 'application/json' },
-      ),
-    );
-    if (response.status >= 400)
-      throw translateEngineError(httpError(response), `create a container of ${image}`, image);
-    return (JSON.parse(response.body.toString('utf8')) as { Id: string }).Id;
-  }
-
-  async startContainer(container: string): Promise<void> {
-    const started = await this.call('start container', () =>
-      this.http.send('POST', `/containers/${container}/start`),
-    );
-    if (started.status >= 400) throw translateEngineError(httpError(started), 'start container');
-  }
-
   async findImages(label: string): Promise<string[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
     const found = await this.call('list images', () =>
       this.http.json<Array<{ Id: string }>>('GET', `/images/json?filters=${filters}`),
     );
     return found.map((image) => image.Id);
-  }
-
-  async findContainers(label: string): Promise<ContainerSummary[]> {
-    const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
-    const found = await this.call('list containers', () =>
-      this.http.json<RawContainer[]>('GET', `/containers/json?all=1&filters=${filters}`),
-    );
-    return found.map((container) => {
-      const address = Object.values(container.NetworkSettings?.Networks ?? {}).find(
-        (network) => network.IPAddress,
-      )?.IPAddress;
-      return {
-        id: container.Id,
-        state: container.State,
-        labels: container.Labels ?? {},
-        ...(address ? { address } : {}),
-      };
-    });
-  }
-
-  async putArchive(container: string, path: string, tarball: Buffer): Promise<void> {
-    const response = await this.call('copy into container', () =>
-      this.http.send('PUT', `/containers/${container}/archive?path=${encodeURIComponent(path)}`, tarball, {
-        'Content-Type': 'application/x-tar',
-      }),
-    );
-    if (response.status >= 400) throw translateEngineError(httpError(response), 'copy into container');
-  }
-
-  async startAndWait(container: string): Promise<RunResult> {
-    const started = await this.call('start container', () =>
-      this.http.send('POST', `/containers/${container}/start`),
-    );
-    if (started.status >= 400) throw translateEngineError(httpError(started), 'start container');
-    const { StatusCode } = await this.call('wait for container', () =>
-      this.http.json<{ StatusCode: number }>('POST', `/containers/${container}/wait`),
-    );
-    const logs = await this.call('container logs', () =>
-      this.http.send('GET', `/containers/${container}/logs?stdout=1&stderr=1`),
-    );
-    return { exitCode: StatusCode, ...demuxLogs(logs.body) };
-  }
-
-  async containerChanges(container: string): Promise<ContainerChange[]> {
-    const changes = await this.call('container changes', () =>
-      this.http.json<Array<{ Path: string; Kind: 0 | 1 | 2 }> | null>(
-        'GET',
-        `/containers/${container}/changes`,
-      ),
-    );
-    return (changes ?? []).map((change) => ({ path: change.Path, kind: change.Kind }));
-  }
-
-  async isDirectoryInContainer(container: string, path: string): Promise<boolean> {
-    const response = await this.call('stat in container', () =>
-      this.http.send('HEAD', `/containers/${container}/archive?path=${encodeURIComponent(path)}`),
-    );
-    const stat = response.headers['x-docker-container-path-stat'];
-    if (response.status >= 400 || typeof stat !== 'string') return false;
-    // Go's os.FileMode: the directory bit is 1 << 31.
-    const { mode } = JSON.parse(Buffer.from(stat, 'base64').toString('utf8')) as { mode: number };
-    return (mode & 0x80000000) !== 0;
-  }
-
-  async getArchive(container: string, path: string): Promise<Buffer> {
-    const response = await this.call('copy from container', () =>
-      this.http.send('GET', `/containers/${container}/archive?path=${encodeURIComponent(path)}`),
-    );
-    if (response.status >= 400)
-      throw translateEngineError(httpError(response), `copy ${path} from container`);
-    return response.body;
-  }
-
-  async removeContainer(container: string): Promise<void> {
-    await this.call('remove container', () =>
-      this.http.send('DELETE', `/containers/${container}?force=1&v=1`),
-    );
   }
 
   async exportFilesystem(image: string): Promise<Readable> {
