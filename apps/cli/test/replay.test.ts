@@ -117,16 +117,22 @@ describe('the warm toolchain', () => {
     expect(first.trace).toContain('toolchain: started container answered');
     const below = /toolchain: \w+ container answered \(image (sha256:\w+)\)/.exec(first.trace)?.[1] as string;
     expect(below).toMatch(/^sha256:/);
-    await waitFor(
-      async () => (await docker('ps', '-q', '--filter', `label=io.codeinject.toolchain=${below}`)) === '',
-    );
+    const stopped = async () =>
+      (await docker('ps', '-q', '--filter', `label=io.codeinject.toolchain=${below}`)) === '';
+    await waitFor(stopped);
+    // The address it answered at is remembered: now nothing answers there, and a new one starts.
+    await edit('src/app/Main.java', '" v2"', '" v2b"');
+    const restarted = await traced(tag, { CODEINJECT_TOOLCHAIN_IDLE_SECONDS: '2' });
+    expect(restarted.trace).toContain('toolchain: started container answered');
+    expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v2b\n');
+    await waitFor(stopped);
     // A Dockerfile edit: a real build, so the next injection needs a toolchain on another image.
     await scratch.write(
       'Dockerfile',
       `${await readFile(join(scratch.dir, 'Dockerfile'), 'utf8')}LABEL stage=two\n`,
     );
     expect((await scratch.build(tag)).mode).toBe('build');
-    await edit('src/app/Main.java', '" v2"', '" v3"');
+    await edit('src/app/Main.java', '" v2b"', '" v3"');
     const second = await traced(tag);
     expect(second.trace).toContain('toolchain: started container answered');
     expect(second.trace).not.toContain(below);

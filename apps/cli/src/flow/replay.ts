@@ -59,7 +59,9 @@ export async function replayRun(
   // CODEINJECT_WARM_TOOLCHAIN=0 turns the warm path off (e.g. where containers get no network).
   const warmAllowed = process.env.CODEINJECT_WARM_TOOLCHAIN !== '0' && runsAsRoot(below);
   const toolchain = warmAllowed ? toolchainPlan(step.command) : undefined;
-  if (!(toolchain && (await hasImage(engine, belowId))))
+  // The image below the RUN, loaded only when not there yet (a warm toolchain runs on it).
+  const ensureBelow = async () => {
+    if (await hasImage(engine, belowId)) return;
     await engine.load(
       await writePartialDockerArchive({
         config: { bytes: belowConfig, digest: belowId },
@@ -67,12 +69,14 @@ export async function replayRun(
         repoTags: [],
       }),
     );
+  };
   let warm = false;
   try {
     const warmCapture = toolchain
-      ? await warmRun(engine, belowId, step, toolchain, copyPlan, contextDir)
+      ? await warmRun(engine, belowId, step, toolchain, copyPlan, contextDir, ensureBelow)
       : undefined;
     warm = warmCapture !== undefined;
+    if (!warm) await ensureBelow();
     const { upserts, deletions } =
       warmCapture ?? (await captureRun(engine, belowId, step.command, step, copyPlan, contextDir));
     // What the old RUN left that the new one did not write. Directories are skipped: a layer

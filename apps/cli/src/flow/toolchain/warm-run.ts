@@ -18,13 +18,20 @@ export async function warmRun(
   toolchain: ToolchainPlan,
   copyPlan: PatchPlan,
   contextDir: string,
+  ensureImage: () => Promise<void>,
 ): Promise<RunCapture | undefined> {
-  const response = await runInToolchain(engine, image, step.workdir, {
-    entries: copyPlan.upserts.map(([path, file]) => toEntry(path, file, contextDir)),
-    deletions: copyPlan.deletions,
-    steps: toolchain.steps,
-    watched: toolchain.outputs.map((output) => posix.resolve(step.workdir, output)),
-  });
+  const response = await runInToolchain(
+    engine,
+    image,
+    step.workdir,
+    {
+      entries: copyPlan.upserts.map(([path, file]) => toEntry(path, file, contextDir)),
+      deletions: copyPlan.deletions,
+      steps: toolchain.steps,
+      watched: toolchain.outputs.map((output) => posix.resolve(step.workdir, output)),
+    },
+    ensureImage,
+  );
   if (!response) return undefined;
   if (!response.ok)
     throw new InjectionRefused(

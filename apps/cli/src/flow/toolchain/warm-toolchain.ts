@@ -3,9 +3,10 @@
 // (the server exits; the engine removes the container). It is reached over the bridge network
 // with a per-container token, so nothing else on that network can drive it.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { type ImageFile, writePatchLayer } from '@codeinject/core';
+import { dirname, join } from 'node:path';
+import { defaultStateDir, type ImageFile, sha256, writePatchLayer } from '@codeinject/core';
 import type { ContainerSummary, Engine } from '@codeinject/docker';
 import { trace } from '../../trace.js';
 import { decodeResponse, encodeRequest, type ToolchainRequest, type ToolchainResponse } from './protocol.js';
@@ -28,10 +29,29 @@ export async function runInToolchain(
   image: string,
   workdir: string,
   request: Omit<ToolchainRequest, 'token'>,
+  ensureImage: () => Promise<void>,
 ): Promise<ToolchainResponse | undefined> {
+  // Where the toolchain answered last time: no engine call at all when it still does.
+  const remembered = readEndpoint(image, workdir);
+  if (remembered) {
+    const answer = await exchange(
+      remembered.address,
+      encodeRequest({ token: remembered.token, ...request }),
+      {
+        connectTimeoutMs: 300,
+      },
+    ).catch(() => undefined);
+    const response = answer && answer.length > 0 ? safeDecode(answer) : undefined;
+    if (response) {
+      trace(`toolchain: warm container answered (image ${image})`);
+      return response;
+    }
+    forgetEndpoint(image, workdir);
+  }
   const running = (await engine.findContainers(`${LABEL}=${image}`)).find(
     (container) => container.state === 'running' && container.labels[`${LABEL}.workdir`] === workdir,
   );
+  if (!running) await ensureImage();
   const container = running ?? (await startToolchain(engine, image, workdir));
   if (!container?.address) return undefined;
   const token = container.labels[`${LABEL}.token`] ?? '';
@@ -40,7 +60,9 @@ export async function runInToolchain(
     try {
       const answer = await exchange(container.address, encodeRequest({ token, ...request }));
       trace(`toolchain: ${running ? 'warm' : 'started'} container answered (image ${image})`);
-      return decodeResponse(answer);
+      const response = decodeResponse(answer);
+      rememberEndpoint(image, workdir, { address: container.address, token });
+      return response;
     } catch (error) {
       const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
       if (!refused || Date.now() > deadline) {
@@ -52,6 +74,42 @@ export async function runInToolchain(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+function safeDecode(answer: Buffer): ToolchainResponse | undefined {
+  try {
+    return decodeResponse(answer);
+  } catch {
+    return undefined;
+  }
+}
+
+interface Endpoint {
+  address: string;
+  token: string;
+}
+
+function endpointFile(image: string, workdir: string): string {
+  const key = sha256(`${image}\0${workdir}`).slice('sha256:'.length, 'sha256:'.length + 24);
+  return join(defaultStateDir(), 'toolchains', `${key}.json`);
+}
+
+function readEndpoint(image: string, workdir: string): Endpoint | undefined {
+  try {
+    return JSON.parse(readFileSync(endpointFile(image, workdir), 'utf8')) as Endpoint;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberEndpoint(image: string, workdir: string, endpoint: Endpoint): void {
+  const file = endpointFile(image, workdir);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  writeFileSync(file, JSON.stringify(endpoint), { mode: 0o600 });
+}
+
+function forgetEndpoint(image: string, workdir: string): void {
+  rmSync(endpointFile(image, workdir), { force: true });
 }
 
 async function startToolchain(
@@ -106,13 +164,27 @@ async function removeStoppedToolchainImages(engine: Engine, keep: string): Promi
 }
 
 /** Sends one request and reads the answer to the end of the connection. */
-function exchange(address: string, request: Buffer): Promise<Buffer> {
+function exchange(
+  address: string,
+  request: Buffer,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: address, port: PORT });
     const chunks: Buffer[] = [];
-    socket.on('connect', () => socket.end(request));
+    // A remembered address with nothing behind it can take seconds to fail (ARP): give up early.
+    const timer = options.connectTimeoutMs
+      ? setTimeout(() => socket.destroy(new Error('connect timed out')), options.connectTimeoutMs)
+      : undefined;
+    socket.on('connect', () => {
+      clearTimeout(timer);
+      socket.end(request);
+    });
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', reject);
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
   });
 }
