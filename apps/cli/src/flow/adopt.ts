@@ -6,9 +6,10 @@
 // Otherwise the real build runs, and says why.
 import type { ImageConfig, ImageFile } from '@codeinject/core';
 import type { Engine, ImageSummary, LayerFile } from '@codeinject/docker';
-import { alignHistory, filesOfCopy, type OwnerDirectory, parseOwnerDirectory } from '@codeinject/dockerfile';
+import { alignHistory, filesOfCopy } from '@codeinject/dockerfile';
 import type { FlowDeps } from './build-flow.js';
 import type { PreparedBuild } from './build-request.js';
+import { imageOwners } from './image-owners.js';
 import { recordBaseline } from './real-build.js';
 
 /** Adopts `image` as the baseline of the first tag; returns why not when it cannot. */
@@ -45,7 +46,7 @@ async function whyNotAdoptable(
     layerCount: base.diffIds.length,
   });
   if ('mismatch' in aligned) return aligned.mismatch;
-  const owners = await ownersOf(engine, image.id);
+  const owners = await imageOwners(engine, image.id);
   for (const instruction of stage.instructions) {
     if (instruction.kind !== 'copy') continue;
     if (instruction.keyword === 'ADD')
@@ -82,12 +83,4 @@ function differences(wanted: ReadonlyMap<string, ImageFile>, held: readonly Laye
   }
   for (const [path, file] of wanted) if (file.type !== 'directory' && !heldPaths.has(path)) out.push(path);
   return out.sort();
-}
-
-async function ownersOf(engine: Engine, image: string): Promise<OwnerDirectory | undefined> {
-  const [passwd, group] = await Promise.all([
-    engine.readFile(image, '/etc/passwd').catch(() => undefined),
-    engine.readFile(image, '/etc/group').catch(() => undefined),
-  ]);
-  return passwd && group ? parseOwnerDirectory(passwd.toString('utf8'), group.toString('utf8')) : undefined;
 }

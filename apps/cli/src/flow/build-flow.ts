@@ -11,16 +11,11 @@ import {
   type TagRecord,
 } from '@codeinject/core';
 import type { Builder, Engine, ImageSummary } from '@codeinject/docker';
-import {
-  chownNeedsNames,
-  decide,
-  type OwnerDirectory,
-  parseOwnerDirectory,
-  type Verdict,
-} from '@codeinject/dockerfile';
+import { chownNeedsNames, decide, type OwnerDirectory, type Verdict } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import { adopt } from './adopt.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
+import { imageOwners } from './image-owners.js';
 import { inject } from './inject-image.js';
 import { InjectionRefused } from './injection-refused.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
@@ -217,13 +212,7 @@ async function ownersFor(
 ): Promise<OwnerDirectory | undefined> {
   const named = prepared.graph.target.instructions.some((i) => i.kind === 'copy' && chownNeedsNames(i.chown));
   if (!named) return undefined;
-  const engine = await deps.engine();
-  const [passwd, group] = await Promise.all([
-    engine.readFile(baseline.imageId, '/etc/passwd').catch(() => undefined),
-    engine.readFile(baseline.imageId, '/etc/group').catch(() => undefined),
-  ]);
-  if (!passwd || !group) return undefined;
-  return parseOwnerDirectory(passwd.toString('utf8'), group.toString('utf8'));
+  return imageOwners(await deps.engine(), baseline.imageId);
 }
 
 /** Why the engine's state forbids injecting, if it does. */
