@@ -98,7 +98,8 @@ export async function runCell(run: CellRun): Promise<void> {
         trial,
         results.get(method),
         ms,
-        trial % run.diffEvery === 0,
+        // Trial 1 and every diffEvery-th after it: every cell gets compared at least once.
+        (trial - 1) % run.diffEvery === 0,
         marker(run.runId, trial, method),
       );
       await run.log.append(record);
