@@ -35,11 +35,11 @@ export function printOutcome(outcome: BuildOutcome, explain: boolean): void {
 }
 
 export function printInstructionTable(outcome: BuildOutcome): void {
-  process.stdout.write('LINE  LAYER  STATUS   INSTRUCTION\n');
+  process.stdout.write('LINE  LAYER  STATUS    INSTRUCTION\n');
   for (const row of outcome.instructions) {
     const text = row.instruction.length > 70 ? `${row.instruction.slice(0, 69)}…` : row.instruction;
     process.stdout.write(
-      `${String(row.line).padStart(4)}  ${(row.layer ? 'yes' : '-').padEnd(5)}  ${row.status.padEnd(7)}  ${text}\n`,
+      `${String(row.line).padStart(4)}  ${(row.layer ? 'yes' : '-').padEnd(5)}  ${row.status.padEnd(8)}  ${text}\n`,
     );
   }
 }

@@ -6,7 +6,7 @@ export interface InstructionRow {
   line: number;
   instruction: string;
   layer: boolean;
-  status: 'changed' | 'decides' | '';
+  status: 'changed' | 'decides' | 'replayed' | '';
 }
 
 // ENV, CMD, LABEL, … only change the config; WORKDIR may or may not leave a layer.
@@ -18,6 +18,12 @@ export function instructionTable(stage: Stage, verdict: Verdict): InstructionRow
     line: instruction.line,
     instruction: instruction.text,
     layer: LAYER_KEYWORDS.has(instruction.keyword),
-    status: dirty.has(instruction.line) ? 'changed' : verdict.line === instruction.line ? 'decides' : '',
+    status: dirty.has(instruction.line)
+      ? 'changed'
+      : verdict.replay?.line === instruction.line
+        ? 'replayed'
+        : verdict.line === instruction.line
+          ? 'decides'
+          : '',
   }));
 }
