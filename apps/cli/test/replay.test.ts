@@ -143,6 +143,9 @@ describe('the warm toolchain', () => {
   it('java-jar: javac of a find list and jar are replayed; the jar equals a rebuild entry by entry', async () => {
     const { tag, first, before } = await fromFixture('java-jar');
     await edit('src/app/model/Order.java', 'UNIT_PRICE = 7', 'UNIT_PRICE = 8');
+    const plan = await scratch.cli('plan', '-t', tag, '.');
+    expect(plan.stdout).toMatch(/6 {2}yes {4}changed {3}COPY src\/ \.\/src\//);
+    expect(plan.stdout).toMatch(/7 {2}yes {4}replayed {2}RUN javac -d classes/);
     expect((await scratch.build(tag)).mode).toBe('inject');
     const reference = scratch.tag('reference');
     await scratch.dockerBuild(reference);
