@@ -62,6 +62,11 @@ export async function runCell(run: CellRun): Promise<void> {
 
   for (let trial = firstTrial; trial <= cell.trials; trial++) {
     run.onTrial(trial);
+    const tags = methods.flatMap((method) => {
+      const tag = (contexts.get(method) as MethodContext).tag;
+      return [tag, `${tag}-reference`];
+    });
+    const before = await imageIds(tags);
     const order = methods.map((_, i) => methods[(i + trial) % methods.length] as MethodName);
     const results = new Map<MethodName, TrialResult>();
     const edits = new Map<MethodName, string[]>();
@@ -105,8 +110,29 @@ export async function runCell(run: CellRun): Promise<void> {
       await run.log.append(record);
       run.done.push(record);
     }
-    await exec(DOCKER, ['image', 'prune', '-f']);
+    await removeReplaced(before, await imageIds(tags));
   }
+}
+
+async function imageIds(tags: string[]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const tag of tags) {
+    const result = await exec(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', tag]);
+    if (result.code === 0) ids.set(tag, result.stdout.trim());
+  }
+  return ids;
+}
+
+/**
+ * The images this trial replaced go (with the legacy builder's intermediate parents), so 100
+ * trials do not fill the disk. Not `docker image prune`: that also takes the intermediate images
+ * of a legacy build running at that moment elsewhere (another bench, a test) and breaks it.
+ * Without -f, an image still tagged or used stays.
+ */
+async function removeReplaced(before: Map<string, string>, after: Map<string, string>): Promise<void> {
+  const current = new Set(after.values());
+  const replaced = [...new Set(before.values())].filter((id) => !current.has(id));
+  if (replaced.length > 0) await exec(DOCKER, ['rmi', ...replaced]);
 }
 
 function marker(runId: string, trial: number, method: string): string {
