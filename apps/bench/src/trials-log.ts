@@ -26,10 +26,16 @@ export class TrialsLog {
 
   async read(): Promise<TrialRecord[]> {
     const text = await readFile(this.path, 'utf8').catch(() => '');
-    return text
+    const records = text
       .split('\n')
       .filter((line) => line.trim() !== '')
       .map((line) => JSON.parse(line) as TrialRecord);
+    // A run stopped while writing a trial's records leaves some methods' records of it; the
+    // resumed run measures that trial again: the later record stands.
+    const latest = new Map<string, TrialRecord>();
+    for (const record of records)
+      latest.set(`${record.app}\0${record.lines}\0${record.method}\0${record.trial}`, record);
+    return [...latest.values()];
   }
 
   append(record: TrialRecord): Promise<void> {
