@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { registerBuildCommands } from './commands/build.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerHistoryCommands } from './commands/history.js';
+import { registerToolchainCommands } from './commands/toolchain.js';
 import { trace } from './trace.js';
 
 // `codeinject … | head` closes stdout early; that is the reader's choice, not an error.
@@ -21,6 +22,7 @@ const program = new Command('codeinject')
 registerBuildCommands(program);
 registerDiffCommand(program);
 registerHistoryCommands(program);
+registerToolchainCommands(program);
 trace('modules loaded');
 
 try {

@@ -140,6 +140,27 @@ describe('the warm toolchain', () => {
     expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v3\n');
   });
 
+  it('toolchain ls lists it and toolchain stop stops it; the next injection starts another', async () => {
+    const { tag } = await fromFixture('java-jar', true);
+    await edit('src/app/Main.java', '" v1"', '" v2"');
+    const first = await traced(tag);
+    const below = /toolchain: \w+ container answered \(image (sha256:\w+)\)/.exec(first.trace)?.[1] as string;
+    const listed = JSON.parse(
+      (await scratch.cli('toolchain', 'ls', '--json')).stdout.trim().split('\n').pop() as string,
+    );
+    expect(listed).toContainEqual(
+      expect.objectContaining({ image: below, workdir: '/app', state: 'running' }),
+    );
+
+    expect((await scratch.cli('toolchain', 'stop')).stdout).toMatch(/^stopped [1-9]\d* toolchain\(s\)/);
+    expect(await docker('ps', '-q', '--filter', `label=io.codeinject.toolchain=${below}`)).toBe('');
+    expect(await docker('image', 'inspect', below).catch(() => 'gone')).toBe('gone');
+
+    await edit('src/app/Main.java', '" v2"', '" v3"');
+    expect((await traced(tag)).trace).toContain('toolchain: started container answered');
+    expect(await scratch.runImage(tag)).toBe('java-jar: 3 x 7 = 21 v3\n');
+  });
+
   it('java-jar: javac of a find list and jar are replayed; the jar equals a rebuild entry by entry', async () => {
     const { tag, first, before } = await fromFixture('java-jar');
     await edit('src/app/model/Order.java', 'UNIT_PRICE = 7', 'UNIT_PRICE = 8');

@@ -8,6 +8,8 @@ import { type EngineHttp, httpError } from './engine-http.js';
 
 interface RawContainer {
   Id: string;
+  Names?: string[];
+  Created: number;
   State: string;
   Labels?: Record<string, string> | null;
   NetworkSettings?: { Networks?: Record<string, { IPAddress?: string }> };
@@ -70,6 +72,8 @@ export class ContainerCalls {
       )?.IPAddress;
       return {
         id: container.Id,
+        name: (container.Names?.[0] ?? '').replace(/^\//, ''),
+        createdAt: new Date(container.Created * 1000).toISOString(),
         state: container.State,
         labels: container.Labels ?? {},
         ...(address ? { address } : {}),

@@ -80,6 +80,9 @@ export interface ReplayContainerOptions {
 
 export interface ContainerSummary {
   id: string;
+  name: string;
+  /** When it was created (ISO time). */
+  createdAt: string;
   state: string;
   labels: Record<string, string>;
   /** Its address on the bridge network, when it has one. */

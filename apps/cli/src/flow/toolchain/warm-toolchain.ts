@@ -153,6 +153,26 @@ async function startToolchain(
   }
 }
 
+/** The warm toolchain containers on the engine. */
+export async function listToolchains(
+  engine: Engine,
+): Promise<Array<ContainerSummary & { image: string; workdir: string }>> {
+  return (await engine.findContainers(LABEL)).map((container) => ({
+    ...container,
+    image: container.labels[LABEL] ?? '',
+    workdir: container.labels[`${LABEL}.workdir`] ?? '',
+  }));
+}
+
+/** Stops every warm toolchain (the engine removes them) and removes the images they ran on. */
+export async function stopToolchains(engine: Engine): Promise<number> {
+  const running = await engine.findContainers(LABEL);
+  for (const container of running) await engine.removeContainer(container.id);
+  await removeStoppedToolchainImages(engine, '');
+  rmSync(join(defaultStateDir(), 'toolchains'), { recursive: true, force: true });
+  return running.length;
+}
+
 /** Images of toolchains that have stopped (idle) since: nothing uses them any more. */
 async function removeStoppedToolchainImages(engine: Engine, keep: string): Promise<void> {
   const running = new Set((await engine.findContainers(LABEL)).map((container) => container.labels[LABEL]));

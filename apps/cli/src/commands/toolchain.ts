@@ -1,0 +1,46 @@
+// `toolchain ls` lists the warm toolchain containers that replay javac and jar (one per image
+// below a replayed RUN); `toolchain stop` stops them now instead of after their idle time.
+import type { Command } from 'commander';
+import { lazyEngine } from '../engine.js';
+import { listToolchains, stopToolchains } from '../flow/toolchain/warm-toolchain.js';
+import { printJson, short } from '../output.js';
+
+export function registerToolchainCommands(program: Command): void {
+  const toolchain = program
+    .command('toolchain')
+    .description('the warm toolchain containers that replay javac and jar')
+    .addHelpText('after', '\nExamples:\n  codeinject toolchain ls\n  codeinject toolchain stop');
+
+  toolchain
+    .command('ls')
+    .description('list the warm toolchains: container, image they run on, working directory, state')
+    .option('--json', 'print one JSON object as the last line of stdout')
+    .action(async (flags: { json?: boolean }) => {
+      const found = await listToolchains(await lazyEngine());
+      if (flags.json)
+        return printJson(
+          found.map(({ name, image, workdir, state, createdAt }) => ({
+            name,
+            image,
+            workdir,
+            state,
+            createdAt,
+          })),
+        );
+      process.stdout.write(
+        'NAME                                        IMAGE         WORKDIR         STATE     CREATED\n',
+      );
+      for (const t of found)
+        process.stdout.write(
+          `${t.name.padEnd(44)}${short(t.image).padEnd(14)}${t.workdir.padEnd(16)}${t.state.padEnd(10)}${t.createdAt}\n`,
+        );
+    });
+
+  toolchain
+    .command('stop')
+    .description('stop every warm toolchain now (the next injection that needs one starts it again)')
+    .action(async () => {
+      const stopped = await stopToolchains(await lazyEngine());
+      process.stdout.write(`stopped ${stopped} toolchain(s)\n`);
+    });
+}
