@@ -8,6 +8,7 @@ describe('matchReplay', () => {
     ['RUN python3 -m compileall -q /app', ['compileall']],
     ['RUN python -OO -m py_compile app.py', ['compileall']],
     ['RUN javac -d classes $(find src -name "*.java")', ['javac']],
+    ['RUN javac -d classes @sources.txt', ['javac']],
     ["RUN javac -d c $(find src -name '*.java') && jar cfe app.jar app.Main -C c .", ['javac', 'jar']],
   ])('%s replays with %j', (run, rules) => {
     expect(matchReplay(run)).toEqual({ rules });

@@ -64,6 +64,13 @@ describe('toolchainPlan', () => {
     });
   });
 
+  it('passes an @argfile to javac, which reads it itself', () => {
+    expect(toolchainPlan('javac -d classes @sources.txt')).toEqual({
+      steps: [{ tool: 'javac', args: ['-d', 'classes', '@sources.txt'] }],
+      outputs: ['classes'],
+    });
+  });
+
   it.each([
     ['jar cmf MANIFEST.MF app.jar -C c .', ['app.jar']],
     ['jar --create --file=lib/app.jar -C c .', ['lib/app.jar']],
