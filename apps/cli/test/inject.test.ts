@@ -131,6 +131,19 @@ describe('codeinject build injects and equals docker build', () => {
     expect(result.stderr.trim()).toBe('codeinject: not injectable: the Dockerfile changed');
   });
 
+  it('takes docker build flags: --no-cache builds for real, -q prints only the image ID', async () => {
+    const { tag, first } = await firstBuild('flags');
+    await scratch.write('src/util.py', 'VALUE = 5\n');
+    const rebuilt = await scratch.build(tag, '--no-cache');
+    expect(rebuilt).toMatchObject({ mode: 'build', reason: '--no-cache asks for a real build' });
+    expect(rebuilt.image).not.toBe(first.image);
+    await scratch.write('src/util.py', 'VALUE = 6\n');
+    const quiet = await scratch.cli('build', '-q', '-t', tag, '.');
+    expect(quiet).toMatchObject({ code: 0, stderr: '' });
+    expect(quiet.stdout).toBe(`${await scratch.imageId(tag)}\n`);
+    await expectEquivalentToRebuild(tag);
+  });
+
   it('records the lineage and rolls back', async () => {
     const { tag, first } = await firstBuild('lineage');
     await scratch.write('src/util.py', 'VALUE = 9\n');

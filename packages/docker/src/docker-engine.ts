@@ -142,6 +142,8 @@ export class DockerEngine extends ContainerCalls implements Engine {
         dockerfile: options.dockerfile,
         buildargs: options.buildArgs ?? {},
         ...(options.target ? { target: options.target } : {}),
+        ...(options.noCache ? { nocache: true } : {}),
+        ...(options.pull ? { pull: true } : {}),
         // version 2 asks the engine for BuildKit, as DOCKER_BUILDKIT=1 does; 1 is the legacy builder.
         version: options.builder === 'buildkit' ? '2' : '1',
       } as unknown as Dockerode.ImageBuildOptions),

@@ -41,6 +41,10 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   target?: string;
   builder: Builder;
+  /** Build without the builder's cache (`docker build --no-cache`). */
+  noCache?: boolean;
+  /** Pull a newer base image first (`docker build --pull`). */
+  pull?: boolean;
   /** Receives the builder's progress lines as they arrive. */
   onProgress?: (line: string) => void;
 }

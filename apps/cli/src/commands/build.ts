@@ -14,6 +14,10 @@ interface BuildFlags {
   json?: boolean;
   explain?: boolean;
   builder?: string;
+  /** commander turns --no-cache into cache: false. */
+  cache?: boolean;
+  pull?: boolean;
+  quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -52,6 +56,9 @@ export function registerBuildCommands(program: Command): void {
         '--builder <buildkit|legacy>',
         'builder for real builds (default: buildkit, legacy when DOCKER_BUILDKIT=0)',
       )
+      .option('--no-cache', 'a real build without the builder cache (as docker build --no-cache)')
+      .option('--pull', 'a real build that pulls a newer base image (as docker build --pull)')
+      .option('-q, --quiet', 'print only the image ID (as docker build -q)')
       .option('--json', 'print one JSON object as the last line of stdout')
       .option('--explain', 'list changed files and patch entries')
       .addHelpText('after', EXAMPLES[mode])
@@ -63,18 +70,24 @@ export function registerBuildCommands(program: Command): void {
             engine: lazyEngine,
             store: new StateStore(),
             builder: pickBuilder(flags.builder),
-            log: flags.json ? () => undefined : progress,
+            log: flags.json || flags.quiet ? () => undefined : progress,
           },
         );
         if (mode === 'plan' && !flags.json) printPlan(outcome);
         else if (flags.json) printJson(toJson(outcome));
+        else if (flags.quiet) process.stdout.write(`${outcome.image ?? ''}\n`);
         else printOutcome(outcome, flags.explain ?? false);
       });
   }
 }
 
-function optional(flags: BuildFlags): { file?: string; target?: string } {
-  return { ...(flags.file ? { file: flags.file } : {}), ...(flags.target ? { target: flags.target } : {}) };
+function optional(flags: BuildFlags): { file?: string; target?: string; noCache?: boolean; pull?: boolean } {
+  return {
+    ...(flags.file ? { file: flags.file } : {}),
+    ...(flags.target ? { target: flags.target } : {}),
+    ...(flags.cache === false ? { noCache: true } : {}),
+    ...(flags.pull ? { pull: true } : {}),
+  };
 }
 
 function parseBuildArgs(pairs: string[]): Record<string, string> {

@@ -78,6 +78,8 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
   trace('parse Dockerfile and index context');
   const owners = baseline ? await ownersFor(prepared, baseline, deps) : undefined;
   let verdict = analyze(prepared, baseline, baselineIndex, tag, owners);
+  const asked = args.noCache ? '--no-cache' : args.pull ? '--pull' : undefined;
+  if (asked) verdict = { ...verdict, mode: 'build', reason: `${asked} asks for a real build` };
   trace('decide');
 
   const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
@@ -97,7 +99,7 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
   // An image the tag already names, built without codeinject: adopted when it provably equals
   // a build of this context, so the first run needs no rebuild.
   const adoption =
-    flow !== 'plan' && tag && engine && !tagRecord && current
+    flow !== 'plan' && tag && engine && !tagRecord && current && !asked
       ? { refusal: await adopt(engine, prepared, current, deps) }
       : undefined;
   if (adoption) trace('adopt');

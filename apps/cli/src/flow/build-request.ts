@@ -11,6 +11,9 @@ export interface BuildArguments {
   tags: string[];
   buildArgs: Record<string, string>;
   target?: string;
+  /** `--no-cache` / `--pull`: the user asks for a real build. */
+  noCache?: boolean;
+  pull?: boolean;
 }
 
 export interface PreparedBuild extends BuildArguments {

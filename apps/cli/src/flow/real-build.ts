@@ -19,6 +19,8 @@ export async function realBuild(engine: Engine, prepared: PreparedBuild, deps: F
     buildArgs: prepared.buildArgs,
     ...(prepared.target ? { target: prepared.target } : {}),
     builder: deps.builder,
+    ...(prepared.noCache ? { noCache: true } : {}),
+    ...(prepared.pull ? { pull: true } : {}),
     onProgress: deps.log,
   });
   if (prepared.tags.length > 0) await recordBaseline(engine, prepared, image, deps.builder, deps);
