@@ -105,6 +105,17 @@ export class Scratch {
     });
   }
 
+  async labels(reference: string): Promise<Record<string, string>> {
+    const { stdout } = await run(DOCKER, [
+      'image',
+      'inspect',
+      '--format',
+      '{{json .Config.Labels}}',
+      reference,
+    ]);
+    return JSON.parse(stdout) ?? {};
+  }
+
   async imageId(reference: string): Promise<string> {
     const { stdout } = await run(DOCKER, ['image', 'inspect', '--format', '{{.Id}}', reference]);
     return stdout.trim();

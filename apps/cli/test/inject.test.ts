@@ -1,6 +1,8 @@
 // Every change kind, end to end on the real engine: codeinject build injects (or builds, with
 // the reason), and the result is equivalent to a real `docker build` of the same context
 // (`codeinject diff` and the container's own listing), while the old image keeps its output.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LISTING_APP, Scratch } from './harness.js';
 
@@ -142,6 +144,23 @@ describe('codeinject build injects and equals docker build', () => {
     expect(quiet).toMatchObject({ code: 0, stderr: '' });
     expect(quiet.stdout).toBe(`${await scratch.imageId(tag)}\n`);
     await expectEquivalentToRebuild(tag);
+  });
+
+  it('takes --label (other values than the last build need a real build) and --iidfile', async () => {
+    scratch = await Scratch.create('labels', LISTING_APP);
+    const tag = scratch.tag('dev');
+    expect((await scratch.build(tag, '--label', 'team=core')).mode).toBe('build');
+    await scratch.write('src/util.py', 'VALUE = 7\n');
+    const iidfile = join(scratch.dir, '..', 'iid');
+    const same = await scratch.build(tag, '--label', 'team=core', '--iidfile', iidfile);
+    expect(same.mode).toBe('inject');
+    expect(await readFile(iidfile, 'utf8')).toBe(same.image);
+    await scratch.write('src/util.py', 'VALUE = 8\n');
+    expect(await scratch.build(tag, '--label', 'team=web')).toMatchObject({
+      mode: 'build',
+      reason: '--label values changed',
+    });
+    expect(await scratch.labels(tag)).toEqual({ team: 'web' });
   });
 
   it('records the lineage and rolls back', async () => {

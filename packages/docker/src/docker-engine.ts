@@ -142,6 +142,7 @@ export class DockerEngine extends ContainerCalls implements Engine {
         dockerfile: options.dockerfile,
         buildargs: options.buildArgs ?? {},
         ...(options.target ? { target: options.target } : {}),
+        ...(options.labels && Object.keys(options.labels).length > 0 ? { labels: options.labels } : {}),
         ...(options.noCache ? { nocache: true } : {}),
         ...(options.pull ? { pull: true } : {}),
         // version 2 asks the engine for BuildKit, as DOCKER_BUILDKIT=1 does; 1 is the legacy builder.

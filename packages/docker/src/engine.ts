@@ -41,6 +41,8 @@ export interface BuildOptions {
   buildArgs?: Record<string, string>;
   target?: string;
   builder: Builder;
+  /** `--label`: set on the image's config. */
+  labels?: Record<string, string>;
   /** Build without the builder's cache (`docker build --no-cache`). */
   noCache?: boolean;
   /** Pull a newer base image first (`docker build --pull`). */

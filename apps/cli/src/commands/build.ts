@@ -1,4 +1,5 @@
 // `build`, `inject` and `plan` share docker build's arguments; they differ in what they may do.
+import { writeFile } from 'node:fs/promises';
 import { StateStore, UsageError } from '@codeinject/core';
 import type { Builder } from '@codeinject/docker';
 import type { Command } from 'commander';
@@ -18,6 +19,9 @@ interface BuildFlags {
   cache?: boolean;
   pull?: boolean;
   quiet?: boolean;
+  label: string[];
+  iidfile?: string;
+  progress?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -59,20 +63,38 @@ export function registerBuildCommands(program: Command): void {
       .option('--no-cache', 'a real build without the builder cache (as docker build --no-cache)')
       .option('--pull', 'a real build that pulls a newer base image (as docker build --pull)')
       .option('-q, --quiet', 'print only the image ID (as docker build -q)')
+      .option(
+        '--label <key=value>',
+        'set a label on the image (repeatable); other values than the last build need a real build',
+        collect,
+        [],
+      )
+      .option('--iidfile <file>', 'write the image ID to the file')
+      .option(
+        '--progress <auto|plain|tty|quiet>',
+        'builder output: quiet hides it (others print it as lines)',
+      )
       .option('--json', 'print one JSON object as the last line of stdout')
       .option('--explain', 'list changed files and patch entries')
       .addHelpText('after', EXAMPLES[mode])
       .action(async (context: string, flags: BuildFlags) => {
         const outcome = await runBuildFlow(
-          { context, tags: flags.tag, buildArgs: parseBuildArgs(flags.buildArg), ...optional(flags) },
+          {
+            context,
+            tags: flags.tag,
+            buildArgs: parseBuildArgs(flags.buildArg, 'build-arg', true),
+            ...(flags.label.length > 0 ? { labels: parseBuildArgs(flags.label, 'label', false) } : {}),
+            ...optional(flags),
+          },
           mode,
           {
             engine: lazyEngine,
             store: new StateStore(),
             builder: pickBuilder(flags.builder),
-            log: flags.json || flags.quiet ? () => undefined : progress,
+            log: flags.json || flags.quiet || flags.progress === 'quiet' ? () => undefined : progress,
           },
         );
+        if (flags.iidfile && outcome.image && mode !== 'plan') await writeFile(flags.iidfile, outcome.image);
         if (mode === 'plan' && !flags.json) printPlan(outcome);
         else if (flags.json) printJson(toJson(outcome));
         else if (flags.quiet) process.stdout.write(`${outcome.image ?? ''}\n`);
@@ -90,16 +112,21 @@ function optional(flags: BuildFlags): { file?: string; target?: string; noCache?
   };
 }
 
-function parseBuildArgs(pairs: string[]): Record<string, string> {
+/**
+ * KEY=VALUE pairs. A bare KEY is, as docker build takes it, a build arg from the environment
+ * (`fromEnv`) or an empty label.
+ */
+function parseBuildArgs(pairs: string[], flag: string, fromEnv: boolean): Record<string, string> {
   const args: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');
-    if (at <= 0) {
-      // docker build takes `--build-arg NAME` from the environment.
-      const value = process.env[pair];
-      if (value === undefined) throw new UsageError(`--build-arg ${pair}: expected KEY=VALUE`);
-      args[pair] = value;
-    } else args[pair.slice(0, at)] = pair.slice(at + 1);
+    if (at > 0) {
+      args[pair.slice(0, at)] = pair.slice(at + 1);
+      continue;
+    }
+    const value = at < 0 ? (fromEnv ? process.env[pair] : '') : undefined;
+    if (value === undefined) throw new UsageError(`--${flag} ${pair}: expected KEY=VALUE`);
+    args[pair] = value;
   }
   return args;
 }

@@ -31,6 +31,9 @@ async function whyNotAdoptable(
   image: ImageSummary,
 ): Promise<string | undefined> {
   const stage = prepared.graph.target;
+  const labels = image.config?.Labels ?? {};
+  const missing = Object.entries(prepared.labels ?? {}).find(([key, value]) => labels[key] !== value);
+  if (missing) return `it does not carry the label ${missing[0]}=${missing[1]}`;
   if (stage.baseStage !== undefined) return 'its stage starts from another stage';
   // An ARG may change what a RUN did without leaving a trace the history shows.
   if (stage.instructions.some((i) => i.keyword === 'ARG' || i.keyword === 'ONBUILD'))

@@ -203,6 +203,9 @@ function analyze(
   });
   if (baseline && !sameSource)
     return { ...verdict, reason: `${tag} was last built from another context or Dockerfile` };
+  // Labels are in the config the injection keeps from the last build: other values need a build.
+  if (baseline && verdict.mode !== 'build' && !sameRecord(baseline.labels ?? {}, prepared.labels ?? {}))
+    return { ...verdict, mode: 'build', reason: '--label values changed' };
   return verdict;
 }
 
@@ -233,4 +236,9 @@ async function injectionRefusal(
   if (previous && !ours.has(previous))
     return `${tagRecord.tag} now points to an image codeinject did not make`;
   return undefined;
+}
+
+function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }

@@ -11,6 +11,8 @@ export interface BuildArguments {
   tags: string[];
   buildArgs: Record<string, string>;
   target?: string;
+  /** `--label` values, set on the image's config by a real build. */
+  labels?: Record<string, string>;
   /** `--no-cache` / `--pull`: the user asks for a real build. */
   noCache?: boolean;
   pull?: boolean;

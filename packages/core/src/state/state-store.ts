@@ -14,6 +14,8 @@ export interface BaselineRecord {
   dockerfile: string;
   dockerfileSha256: string;
   buildArgs: Record<string, string>;
+  /** `--label` values of the build (absent: none). */
+  labels?: Record<string, string>;
   target?: string;
   builder: string;
   /** The image's exact config bytes, base64: the injected config is derived from them. */
