@@ -3,18 +3,17 @@
 // (the server exits; the engine removes the container). It is reached over the bridge network
 // with a per-container token, so nothing else on that network can drive it.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
-import { defaultStateDir, type ImageFile, sha256, writePatchLayer } from '@codeinject/core';
+import { readFileSync } from 'node:fs';
+import { type ImageFile, writePatchLayer } from '@codeinject/core';
 import type { ContainerSummary, Engine } from '@codeinject/docker';
 import { trace } from '../../trace.js';
+import { forgetAllEndpoints, forgetEndpoint, readEndpoint, rememberEndpoint } from './endpoint-memory.js';
+import { exchange, TOOLCHAIN_PORT } from './exchange.js';
 import { decodeResponse, encodeRequest, type ToolchainRequest, type ToolchainResponse } from './protocol.js';
 
 const LABEL = 'io.codeinject.toolchain';
 /** Marks the images below a replayed RUN that codeinject loads (see replay.ts). */
 export const BELOW_RUN_LABEL = 'io.codeinject.below-run';
-const PORT = 7390;
 const SERVER_PATH = '/.codeinject/CodeinjectToolchain.java';
 /** The JVM compiles its own server at start-up: allow for a slow, busy machine. */
 const START_TIMEOUT_MS = 60_000;
@@ -84,34 +83,6 @@ function safeDecode(answer: Buffer): ToolchainResponse | undefined {
   }
 }
 
-interface Endpoint {
-  address: string;
-  token: string;
-}
-
-function endpointFile(image: string, workdir: string): string {
-  const key = sha256(`${image}\0${workdir}`).slice('sha256:'.length, 'sha256:'.length + 24);
-  return join(defaultStateDir(), 'toolchains', `${key}.json`);
-}
-
-function readEndpoint(image: string, workdir: string): Endpoint | undefined {
-  try {
-    return JSON.parse(readFileSync(endpointFile(image, workdir), 'utf8')) as Endpoint;
-  } catch {
-    return undefined;
-  }
-}
-
-function rememberEndpoint(image: string, workdir: string, endpoint: Endpoint): void {
-  const file = endpointFile(image, workdir);
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  writeFileSync(file, JSON.stringify(endpoint), { mode: 0o600 });
-}
-
-function forgetEndpoint(image: string, workdir: string): void {
-  rmSync(endpointFile(image, workdir), { force: true });
-}
-
 async function startToolchain(
   engine: Engine,
   image: string,
@@ -120,7 +91,7 @@ async function startToolchain(
   await removeStoppedToolchainImages(engine, image);
   const token = randomBytes(16).toString('hex');
   const id = await engine.createContainer(image, {
-    cmd: ['java', '-XX:+UseSerialGC', SERVER_PATH, String(PORT), String(idleMs())],
+    cmd: ['java', '-XX:+UseSerialGC', SERVER_PATH, String(TOOLCHAIN_PORT), String(idleMs())],
     entrypoint: [],
     workdir,
     // `docker ps` says what it is; the token's start keeps names unique per start.
@@ -169,7 +140,7 @@ export async function stopToolchains(engine: Engine): Promise<number> {
   const running = await engine.findContainers(LABEL);
   for (const container of running) await engine.removeContainer(container.id);
   await removeStoppedToolchainImages(engine, '');
-  rmSync(join(defaultStateDir(), 'toolchains'), { recursive: true, force: true });
+  forgetAllEndpoints();
   return running.length;
 }
 
@@ -181,30 +152,4 @@ async function removeStoppedToolchainImages(engine: Engine, keep: string): Promi
     // A conflict means something else uses it after all: it stays.
     await engine.removeImage(image).catch(() => undefined);
   }
-}
-
-/** Sends one request and reads the answer to the end of the connection. */
-function exchange(
-  address: string,
-  request: Buffer,
-  options: { connectTimeoutMs?: number } = {},
-): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: address, port: PORT });
-    const chunks: Buffer[] = [];
-    // A remembered address with nothing behind it can take seconds to fail (ARP): give up early.
-    const timer = options.connectTimeoutMs
-      ? setTimeout(() => socket.destroy(new Error('connect timed out')), options.connectTimeoutMs)
-      : undefined;
-    socket.on('connect', () => {
-      clearTimeout(timer);
-      socket.end(request);
-    });
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => resolve(Buffer.concat(chunks)));
-    socket.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-  });
 }
