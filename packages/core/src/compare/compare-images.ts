@@ -3,6 +3,7 @@
 // uses. Returns every difference, so a failure lists what differs rather than a boolean.
 import type { RuntimeConfig } from '../oci/types.js';
 import type { FilesystemSnapshot, SnapshotEntry } from './filesystem-snapshot.js';
+import { differingEntries } from './jar-entries.js';
 
 export const RUNTIME_FIELDS = ['Cmd', 'Entrypoint', 'Env', 'WorkingDir', 'User', 'ExposedPorts'] as const;
 
@@ -36,7 +37,14 @@ function compareEntries(path: string, a: SnapshotEntry, b: SnapshotEntry): Diffe
   if (a.sha256 === b.sha256) return out;
   if (a.jarEntries && b.jarEntries) {
     // Jars: equal when their entries are (zip timestamps differ between any two builds).
-    if (a.jarEntries !== b.jarEntries) out.push({ path, kind: 'entries', a: a.jarEntries, b: b.jarEntries });
+    const entries = differingEntries(a.jarEntries, b.jarEntries);
+    if (entries.length > 0)
+      out.push({
+        path,
+        kind: 'entries',
+        a: `${entries.length} entr${entries.length === 1 ? 'y differs' : 'ies differ'}:`,
+        b: `${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''}`,
+      });
   } else {
     out.push({ path, kind: 'content', a: a.sha256 ?? '', b: b.sha256 ?? '' });
   }

@@ -4,7 +4,7 @@
 import type { Readable } from 'node:stream';
 import { sha256 } from '../digest.js';
 import { readTarEntries } from '../tar/read-tar.js';
-import { isJarPath, jarEntriesDigest } from './jar-entries.js';
+import { isJarPath, jarEntries as readJarEntries } from './jar-entries.js';
 
 export interface SnapshotEntry {
   type: string;
@@ -15,8 +15,8 @@ export interface SnapshotEntry {
   sha256?: string;
   size: number;
   mtimeMs?: number;
-  /** For a jar: the digest of its entries' names and contents (see jar-entries.ts). */
-  jarEntries?: string;
+  /** For a jar: each entry's digest by name (see jar-entries.ts). */
+  jarEntries?: Map<string, string>;
 }
 
 export type FilesystemSnapshot = Map<string, SnapshotEntry>;
@@ -35,7 +35,7 @@ export async function snapshotFilesystem(stream: Readable): Promise<FilesystemSn
     };
     if (header.linkname) entry.linkTarget = header.linkname;
     if (entry.type === 'file') entry.sha256 = sha256(body);
-    const jarEntries = entry.type === 'file' && isJarPath(path) ? jarEntriesDigest(body) : undefined;
+    const jarEntries = entry.type === 'file' && isJarPath(path) ? readJarEntries(body) : undefined;
     if (jarEntries) entry.jarEntries = jarEntries;
     snapshot.set(path, entry);
   });

@@ -9,17 +9,30 @@ export function isJarPath(path: string): boolean {
   return ARCHIVE.test(path);
 }
 
-/** A digest of the entries (names and uncompressed contents), or undefined when not a valid zip. */
-export function jarEntriesDigest(bytes: Buffer): string | undefined {
+/** Each entry's digest by name (uncompressed contents), or undefined when not a valid zip. */
+export function jarEntries(bytes: Buffer): Map<string, string> | undefined {
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
   } catch {
     return undefined;
   }
-  const listing = Object.keys(entries)
-    .sort()
-    .map((name) => `${name}\0${sha256(Buffer.from(entries[name] as Uint8Array))}`)
-    .join('\n');
-  return sha256(Buffer.from(listing));
+  return new Map(
+    Object.keys(entries)
+      .sort()
+      .map((name) => [name, sha256(Buffer.from(entries[name] as Uint8Array))]),
+  );
+}
+
+/** A digest of the entries (names and uncompressed contents), or undefined when not a valid zip. */
+export function jarEntriesDigest(bytes: Buffer): string | undefined {
+  const entries = jarEntries(bytes);
+  if (!entries) return undefined;
+  return sha256(Buffer.from([...entries].map(([name, digest]) => `${name}\0${digest}`).join('\n')));
+}
+
+/** The entry names where two jars differ (changed, or only in one), for the diff's listing. */
+export function differingEntries(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): string[] {
+  const names = new Set([...a.keys(), ...b.keys()]);
+  return [...names].filter((name) => a.get(name) !== b.get(name)).sort();
 }
