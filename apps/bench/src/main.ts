@@ -79,7 +79,14 @@ async function main(): Promise<void> {
       },
     });
   }
-  const report = buildReport(profile.name, startedAt, await log.read(), methods, await describeEnvironment());
+  const report = buildReport(
+    profile.name,
+    startedAt,
+    await log.read(),
+    methods,
+    await describeEnvironment(),
+    cells,
+  );
   await writeReports(out, report);
   const failed = report.cells.reduce((sum, c) => sum + c.failed, 0);
   console.error(`bench: wrote ${join(out, 'report.md')} (${failed} failed checks)`);

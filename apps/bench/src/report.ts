@@ -31,6 +31,8 @@ export interface Report {
   cells: Cell[];
   scaling: Array<{ size_mb: number; method: string; median_ms: number; p95_ms: number }>;
   env: Record<string, string>;
+  /** Cells of the profile with fewer trials than it plans (an interrupted or partial run). */
+  unfinished: Array<{ app: string; lines: number; planned: number; done: number }>;
 }
 
 export function buildReport(
@@ -39,6 +41,7 @@ export function buildReport(
   records: TrialRecord[],
   methods: MethodName[],
   env: Record<string, string>,
+  planned: ReadonlyArray<{ app: string; lines: number; trials: number }> = [],
 ): Report {
   const keys = [...new Set(records.map((r) => `${r.app}\u0000${r.lines}`))];
   const cells: Cell[] = [];
@@ -84,6 +87,16 @@ export function buildReport(
     cells,
     scaling,
     env,
+    unfinished: planned.flatMap((cell) => {
+      // A cell is as far as its least-measured method.
+      const counts = methods
+        .map(
+          (m) => records.filter((r) => r.app === cell.app && r.lines === cell.lines && r.method === m).length,
+        )
+        .filter((count) => count > 0);
+      const done = counts.length > 0 ? Math.min(...counts) : 0;
+      return done < cell.trials ? [{ app: cell.app, lines: cell.lines, planned: cell.trials, done }] : [];
+    }),
   };
 }
 
@@ -103,6 +116,15 @@ export function markdownReport(report: Report): string {
     'create+cp+commit is not run for apps compiled in the image (java-*): copying the edited source alone changes nothing there.',
     '',
   );
+  if (report.unfinished.length > 0) {
+    out.push(
+      '**Unfinished:** these cells have fewer trials than the profile plans (resume with the same `--out`):',
+      '',
+    );
+    for (const cell of report.unfinished)
+      out.push(`- ${cell.app}, ${cell.lines} line(s): ${cell.done} of ${cell.planned} trials`);
+    out.push('');
+  }
   out.push(
     '| app | lines | method | trials | median | p95 | mean ± 95% CI | speedup vs buildkit | vs legacy | vs commit | verified | failed |',
   );

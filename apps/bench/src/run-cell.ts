@@ -53,7 +53,9 @@ export async function runCell(run: CellRun): Promise<void> {
     const ctx = {
       dir,
       tag: `codeinject-bench/${app.name}:${method}`,
-      stateDir: join(run.workDir, 'state'),
+      // codeinject's state is the run's own: a resumed cell rewrites its app, and a baseline left by
+      // the interrupted run would turn the whole rewrite into drift that every trial injects again.
+      stateDir: join(run.workDir, 'state', run.runId),
       imageRoot: app.imageRoot,
     };
     contexts.set(method, ctx);
