@@ -17,5 +17,9 @@ export async function describeEnvironment(): Promise<Record<string, string>> {
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     kernel: release(),
     node: process.version,
+    // Which codeinject measured: trials of one report may come from resumed runs of other commits.
+    codeinjectCommit: await exec('git', ['-C', import.meta.dirname, 'rev-parse', '--short', 'HEAD']).then(
+      (r) => (r.code === 0 ? r.stdout.trim() : 'unknown'),
+    ),
   };
 }
