@@ -16,7 +16,7 @@ import { trace } from '../trace.js';
 import { adopt } from './adopt.js';
 import { type BuildArguments, type PreparedBuild, prepareBuild } from './build-request.js';
 import { imageOwners } from './image-owners.js';
-import { inject } from './inject-image.js';
+import { inject, preparePatch } from './inject-image.js';
 import { InjectionRefused } from './injection-refused.js';
 import { type InstructionRow, instructionTable } from './instruction-table.js';
 import { recordLineage, tagAll } from './lineage.js';
@@ -85,6 +85,12 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
   const engine = flow === 'plan' && verdict.mode === 'build' ? undefined : await deps.engine();
   trace('connect engine');
   const mayInject = engine !== undefined && verdict.mode !== 'build' && tagRecord !== undefined;
+  // The patch (and any replay) is prepared while the engine answers the checks below; it is
+  // loaded only once they pass, and simply dropped when they do not.
+  const early =
+    mayInject && flow !== 'plan' && verdict.mode === 'inject' && verdict.plan && baseline
+      ? settle(preparePatch(engine, prepared, baseline, verdict))
+      : undefined;
   // One round of engine questions, asked together: each costs a few ms.
   const [current, baselineImage] = await Promise.all([
     tag && engine ? engine.inspectImage(tag).catch(() => undefined) : undefined,
@@ -143,7 +149,9 @@ async function runLocked(args: BuildArguments, flow: FlowMode, deps: FlowDeps): 
     if (previous !== image) await tagAll(live, image, args.tags);
   } else {
     try {
-      image = await inject(live, prepared, baseline as BaselineRecord, verdict, current);
+      const patch = early ? await early : undefined;
+      if (patch && 'error' in patch) throw patch.error;
+      image = await inject(live, prepared, baseline as BaselineRecord, verdict, current, patch?.value);
     } catch (error) {
       if (!(error instanceof InjectionRefused)) throw error;
       if (flow === 'inject') throw new NotInjectableError(error.message);
@@ -241,4 +249,12 @@ async function injectionRefusal(
 function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
+}
+
+/** A promise that never rejects: its failure is kept for whoever awaits it (or dropped). */
+function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }

@@ -19,13 +19,36 @@ import type { PreparedBuild } from './build-request.js';
 import { InjectionRefused } from './injection-refused.js';
 import { replayRun } from './replay.js';
 
+export interface PreparedPatch {
+  plan: PatchPlan;
+  patch: Awaited<ReturnType<typeof writePatchLayer>>;
+}
+
 export async function inject(
   engine: Engine,
   prepared: PreparedBuild,
   baseline: BaselineRecord,
   verdict: Verdict,
   current: ImageSummary | undefined,
+  patch?: PreparedPatch,
 ): Promise<string> {
+  return loadPatch(
+    engine,
+    prepared,
+    baseline,
+    verdict,
+    current,
+    patch ?? (await preparePatch(engine, prepared, baseline, verdict)),
+  );
+}
+
+/** The patch layer: the edit, any replayed RUN's output, and the ancestors they need. */
+export async function preparePatch(
+  engine: Engine,
+  prepared: PreparedBuild,
+  baseline: BaselineRecord,
+  verdict: Verdict,
+): Promise<PreparedPatch> {
   const changed = verdict.plan as PatchPlan;
   await refuseShadowingDeletions(engine, baseline.imageId, changed.deletions);
   let plan = withAncestors(changed, await engine.statPaths(baseline.imageId, missingAncestors(changed)));
@@ -37,6 +60,18 @@ export async function inject(
   }
   const patch = await writePatchLayer(plan, prepared.contextDir);
   trace('write patch layer');
+  return { plan, patch };
+}
+
+/** The new image (last build + patch) into the engine, moving the tags. */
+async function loadPatch(
+  engine: Engine,
+  prepared: PreparedBuild,
+  baseline: BaselineRecord,
+  verdict: Verdict,
+  current: ImageSummary | undefined,
+  { patch }: PreparedPatch,
+): Promise<string> {
   // The same drift as the image the tag already holds: nothing to load.
   const labels = current?.config?.Labels ?? {};
   if (current && labels[LABEL_PATCH] === patch.digest && labels[LABEL_BASE_IMAGE] === baseline.imageId)
