@@ -53,9 +53,10 @@ export async function runCell(run: CellRun): Promise<void> {
     const ctx = {
       dir,
       tag: `codeinject-bench/${app.name}:${method}`,
-      // codeinject's state is the run's own: a resumed cell rewrites its app, and a baseline left by
-      // the interrupted run would turn the whole rewrite into drift that every trial injects again.
-      stateDir: join(run.workDir, 'state', run.runId),
+      // codeinject's state is this cell's own, in this run: each cell (and a resumed one) rewrites
+      // its app, and a baseline left by another cell or run would make the whole rewrite drift
+      // that every trial injects again (seen: python-complex 5-line trials at 7 s instead of 1.5).
+      stateDir: join(run.workDir, 'state', `${run.runId}-${app.name}-${cell.lines}`),
       imageRoot: app.imageRoot,
     };
     contexts.set(method, ctx);
