@@ -252,7 +252,11 @@ public class CodeinjectToolchain {
       undo.add(new Saved(top, false, DIR, null, 0, 0, 0, null));
       Files.createDirectories(parent);
     }
-    remember(path);
+    // A directory the patch keeps only has its own metadata to put back; anything it replaces
+    // is remembered whole, subtree included, as it is deleted.
+    boolean keptDirectory = type == DIR && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
+    if (keptDirectory) undo.add(read(path));
+    else remember(path);
     if (type == DIR) {
       if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
         deleteTree(path);
