@@ -4,7 +4,7 @@
 // its history after them matches the stage instruction by instruction, and every COPY's layer
 // holds exactly the files (bytes, modes, owners, links) that COPY takes from the context now.
 // Otherwise the real build runs, and says why.
-import type { ImageConfig, ImageFile } from '@codeinject/core';
+import { type ImageConfig, type ImageFile, samePlacedFile } from '@codeinject/core';
 import type { Engine, ImageSummary, LayerFile } from '@codeinject/docker';
 import { alignHistory, filesOfCopy } from '@codeinject/dockerfile';
 import type { FlowDeps } from './build-flow.js';
@@ -74,16 +74,27 @@ function differences(wanted: ReadonlyMap<string, ImageFile>, held: readonly Laye
     if (file.type === 'directory') continue;
     heldPaths.add(file.path);
     const want = wanted.get(file.path);
-    const same =
-      want &&
-      want.type === file.type &&
-      want.mode === file.mode &&
-      want.uid === file.uid &&
-      want.gid === file.gid &&
-      (file.type !== 'file' || want.sha256 === file.sha256) &&
-      (file.type !== 'symlink' || want.linkTarget === file.linkTarget);
-    if (!same) out.push(file.path);
+    // A whiteout or a device never equals what a COPY writes.
+    const placed =
+      file.type === 'whiteout' || file.type === 'other' ? undefined : asImageFile(file, file.type);
+    if (!want || !placed || !samePlacedFile(want, placed)) out.push(file.path);
   }
   for (const [path, file] of wanted) if (file.type !== 'directory' && !heldPaths.has(path)) out.push(path);
   return out.sort();
+}
+
+/** A layer's entry in the shape COPY's files have, for the one comparison both use. */
+function asImageFile(file: LayerFile, type: ImageFile['type']): ImageFile {
+  return {
+    type,
+    mode: file.mode,
+    uid: file.uid,
+    gid: file.gid,
+    mtimeMs: 0,
+    size: 0,
+    sourcePath: '',
+    line: 0,
+    ...(file.sha256 ? { sha256: file.sha256 as ImageFile['sha256'] } : {}),
+    ...(file.linkTarget !== undefined ? { linkTarget: file.linkTarget } : {}),
+  };
 }
