@@ -20,6 +20,8 @@ import { matchReplay, REPLAY_RULES } from './replay-rules.js';
 export interface BaselineInputs {
   dockerfileSha256: string;
   buildArgs: Record<string, string>;
+  /** `--label` values: the injection keeps the last build's config, labels included. */
+  labels?: Record<string, string>;
   target?: string;
   index: ContextIndex;
 }
@@ -79,6 +81,8 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
   if (baseline.dockerfileSha256 !== current.dockerfileSha256) return build('the Dockerfile changed');
   if (JSON.stringify(sorted(baseline.buildArgs)) !== JSON.stringify(sorted(current.buildArgs)))
     return build('build arguments changed');
+  if (JSON.stringify(sorted(baseline.labels ?? {})) !== JSON.stringify(sorted(current.labels ?? {})))
+    return build('--label values changed');
   if ((baseline.target ?? '') !== (current.target ?? '')) return build('the target stage changed');
 
   const changes = compareIndexes(baseline.index, current.index);

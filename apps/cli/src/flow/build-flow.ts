@@ -186,6 +186,7 @@ function analyze(
   const current = {
     dockerfileSha256: prepared.dockerfileSha256,
     buildArgs: prepared.buildArgs,
+    ...(prepared.labels ? { labels: prepared.labels } : {}),
     ...(prepared.target ? { target: prepared.target } : {}),
     index: prepared.index,
   };
@@ -199,6 +200,7 @@ function analyze(
       ? {
           dockerfileSha256: baseline.dockerfileSha256,
           buildArgs: baseline.buildArgs,
+          ...(baseline.labels ? { labels: baseline.labels } : {}),
           ...(baseline.target ? { target: baseline.target } : {}),
           index: baselineIndex as ContextIndex,
         }
@@ -211,9 +213,6 @@ function analyze(
   });
   if (baseline && !sameSource)
     return { ...verdict, reason: `${tag} was last built from another context or Dockerfile` };
-  // Labels are in the config the injection keeps from the last build: other values need a build.
-  if (baseline && verdict.mode !== 'build' && !sameRecord(baseline.labels ?? {}, prepared.labels ?? {}))
-    return { ...verdict, mode: 'build', reason: '--label values changed' };
   return verdict;
 }
 
@@ -244,11 +243,6 @@ async function injectionRefusal(
   if (previous && !ours.has(previous))
     return `${tagRecord.tag} now points to an image codeinject did not make`;
   return undefined;
-}
-
-function sameRecord(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((key) => a[key] === b[key]);
 }
 
 /** A promise that never rejects: its failure is kept for whoever awaits it (or dropped). */
