@@ -9,7 +9,7 @@ import { METHODS, type MethodName } from './methods.js';
 import { type CellSpec, loadProfile } from './profile.js';
 import { buildReport, writeReports } from './report.js';
 import { runCell } from './run-cell.js';
-import { TrialsLog } from './trials-log.js';
+import { type TrialRecord, TrialsLog } from './trials-log.js';
 
 const HELP = `usage: pnpm bench [--profile paper|smoke|inject] [--trials N] [--apps a,b] [--lines 1,5] [--methods m,n] [--out DIR] [--report-only]
 
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const workDir = join(out, 'partial');
   const total = cells.reduce((sum, cell) => sum + cell.trials, 0);
   const started = performance.now();
-  let finished = Math.floor(done.length / methods.length);
+  let finished = trialsAlreadyDone(cells, done, methods);
   let runHere = 0;
   console.error(
     `bench: profile ${profile.name}, ${cells.length} cells, ${total} trials × ${methods.length} methods → ${out}`,
@@ -91,6 +91,17 @@ async function main(): Promise<void> {
   const failed = report.cells.reduce((sum, c) => sum + c.failed, 0);
   console.error(`bench: wrote ${join(out, 'report.md')} (${failed} failed checks)`);
   if (failed > 0) process.exitCode = 1;
+}
+
+/** Finished trials of the selected cells only, so a resumed or narrowed run's progress stays within 0–100%. */
+function trialsAlreadyDone(cells: CellSpec[], done: TrialRecord[], methods: string[]): number {
+  return cells.reduce((sum, cell) => {
+    const records = done.filter(
+      (r) =>
+        r.app === cell.app && r.lines === cell.lines && r.trial <= cell.trials && methods.includes(r.method),
+    ).length;
+    return sum + Math.min(cell.trials, Math.floor(records / methods.length));
+  }, 0);
 }
 
 function selectCells(

@@ -61,10 +61,50 @@ export function contextSource(source: string): string {
   return cleaned === '' ? '.' : cleaned;
 }
 
+/** One COPY with its sources resolved against a context index: everything its mapping needs. */
+export interface ResolvedCopy {
+  copy: CopyInstruction;
+  sources: IndexedEntry[];
+  destPath: string;
+  destIsDirectory: boolean;
+  owner: Ownership;
+  chmod: number | undefined;
+}
+
+/**
+ * Resolves a COPY's sources, destination and ownership. `knownDirectories` holds image paths
+ * known to be directories (WORKDIRs and their parents).
+ */
+export function resolveCopy(
+  copy: CopyInstruction,
+  index: ContextIndex,
+  knownDirectories: ReadonlySet<string>,
+  directory?: OwnerDirectory,
+): ResolvedCopy {
+  const destPath = posix.resolve(copy.workdir, copy.dest);
+  const owner = parseChown(copy.chown, directory);
+  const chmod = parseChmod(copy.chmod);
+  const sources = copy.sources.flatMap((source) => resolveSource(source, index));
+  const link = sources.find((source) => source.type === 'symlink');
+  if (link) throw new UnsupportedCopyError(`COPY source ${link.path} is a symlink (the builders follow it)`);
+  return {
+    copy,
+    owner,
+    chmod,
+    sources,
+    destPath,
+    destIsDirectory:
+      copy.dest.endsWith('/') ||
+      /(^|\/)\.\.?$/.test(copy.dest) ||
+      copy.sources.length > 1 ||
+      copy.sources.some(hasWildcard) ||
+      knownDirectories.has(destPath),
+  };
+}
+
 /**
  * Adds what one COPY from the context writes to `files` (later calls overwrite earlier ones,
- * as a later COPY wins in the image). `knownDirectories` holds image paths known to be
- * directories (WORKDIRs and their parents).
+ * as a later COPY wins in the image).
  */
 export function applyCopy(
   copy: CopyInstruction,
@@ -73,45 +113,86 @@ export function applyCopy(
   files: ImageFiles,
   directory?: OwnerDirectory,
 ): void {
-  const owner = parseChown(copy.chown, directory);
-  const chmod = parseChmod(copy.chmod);
-  const sources = copy.sources.flatMap((source) => resolveSource(source, index));
-  const destPath = posix.resolve(copy.workdir, copy.dest);
-  const destIsDirectory =
-    copy.dest.endsWith('/') ||
-    /(^|\/)\.\.?$/.test(copy.dest) ||
-    copy.sources.length > 1 ||
-    copy.sources.some(hasWildcard) ||
-    knownDirectories.has(destPath);
+  placeAll(resolveCopy(copy, index, knownDirectories, directory), index, files);
+}
 
-  const place = (imagePath: string, entry: IndexedEntry) => {
-    const file: ImageFile = {
-      type: entry.type,
-      mode: chmod ?? entry.mode,
-      uid: owner.uid,
-      gid: owner.gid,
-      mtimeMs: entry.mtimeMs,
-      size: entry.size,
-      sourcePath: entry.path,
-      line: copy.line,
-    };
-    if (entry.sha256) file.sha256 = entry.sha256;
-    if (entry.linkTarget !== undefined) file.linkTarget = entry.linkTarget;
-    files.set(imagePath, file);
-  };
-
-  for (const source of sources) {
-    if (source.type === 'directory' || source.path === '.') {
-      const prefix = source.path === '.' ? '' : `${source.path}/`;
+/** Adds everything a resolved COPY writes, taken from `index` (the one it was resolved against). */
+export function placeAll(resolved: ResolvedCopy, index: ContextIndex, files: ImageFiles): void {
+  for (const source of resolved.sources) {
+    if (isTree(source)) {
+      const prefix = treePrefix(source);
       for (const [path, entry] of index) {
-        if (path.startsWith(prefix)) place(under(destPath, path.slice(prefix.length)), entry);
+        if (path.startsWith(prefix))
+          files.set(under(resolved.destPath, path.slice(prefix.length)), placedFile(resolved, entry));
       }
-    } else if (source.type === 'symlink') {
-      throw new UnsupportedCopyError(`COPY source ${source.path} is a symlink (the builders follow it)`);
     } else {
-      place(destIsDirectory ? under(destPath, posix.basename(source.path)) : destPath, source);
+      files.set(fileTarget(resolved, source), placedFile(resolved, source));
     }
   }
+}
+
+/** The image paths this COPY writes a context path to (none when it does not take it). */
+export function imagePathsOf(resolved: ResolvedCopy, contextPath: string): string[] {
+  const paths: string[] = [];
+  for (const source of resolved.sources) {
+    if (isTree(source)) {
+      const prefix = treePrefix(source);
+      if (contextPath.startsWith(prefix) && contextPath.length > prefix.length)
+        paths.push(under(resolved.destPath, contextPath.slice(prefix.length)));
+    } else if (source.path === contextPath) {
+      paths.push(fileTarget(resolved, source));
+    }
+  }
+  return paths;
+}
+
+/** What this COPY writes at one image path, if anything: applyCopy read backwards, for one path. */
+export function placedAt(
+  resolved: ResolvedCopy,
+  index: ContextIndex,
+  imagePath: string,
+): ImageFile | undefined {
+  let placed: IndexedEntry | undefined;
+  const destPrefix = resolved.destPath === '/' ? '/' : `${resolved.destPath}/`;
+  // Later sources overwrite earlier ones, as in applyCopy.
+  for (const source of resolved.sources) {
+    if (isTree(source)) {
+      if (!imagePath.startsWith(destPrefix) || imagePath.length === destPrefix.length) continue;
+      const entry = index.get(treePrefix(source) + imagePath.slice(destPrefix.length));
+      if (entry) placed = entry;
+    } else if (fileTarget(resolved, source) === imagePath) {
+      placed = source;
+    }
+  }
+  return placed ? placedFile(resolved, placed) : undefined;
+}
+
+function isTree(source: IndexedEntry): boolean {
+  return source.type === 'directory' || source.path === '.';
+}
+
+function treePrefix(source: IndexedEntry): string {
+  return source.path === '.' ? '' : `${source.path}/`;
+}
+
+function fileTarget(resolved: ResolvedCopy, source: IndexedEntry): string {
+  return resolved.destIsDirectory ? under(resolved.destPath, posix.basename(source.path)) : resolved.destPath;
+}
+
+function placedFile(resolved: ResolvedCopy, entry: IndexedEntry): ImageFile {
+  const file: ImageFile = {
+    type: entry.type,
+    mode: resolved.chmod ?? entry.mode,
+    uid: resolved.owner.uid,
+    gid: resolved.owner.gid,
+    mtimeMs: entry.mtimeMs,
+    size: entry.size,
+    sourcePath: entry.path,
+    line: resolved.copy.line,
+  };
+  if (entry.sha256) file.sha256 = entry.sha256;
+  if (entry.linkTarget !== undefined) file.linkTarget = entry.linkTarget;
+  return file;
 }
 
 /** `dir/name` without posix.join's normalising: both parts are clean already, and this runs per file. */

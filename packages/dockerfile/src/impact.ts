@@ -13,7 +13,8 @@ import {
   samePlacedFile,
 } from '@codeinject/core';
 import type { BuildGraph, CopyInstruction, RunInstruction, Stage } from './build-graph.js';
-import { applyCopy, UnsupportedCopyError } from './copy-mapping.js';
+import { applyCopy, placeAll, resolveCopy, UnsupportedCopyError } from './copy-mapping.js';
+import { type CopyPlacements, placeCopies, type ResolvedBoth } from './copy-placements.js';
 import type { OwnerDirectory } from './owners.js';
 import { matchReplay, REPLAY_RULES } from './replay-rules.js';
 
@@ -94,25 +95,29 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
       .filter((i): i is CopyInstruction => i.kind === 'copy')
       .map((copy) => ({ stage, copy })),
   );
-  const dirty: Array<{ stage: Stage; copy: CopyInstruction }> = [];
-  // Each context COPY's files, mapped once per index and reused for the patch below.
-  const mapped = new Map<CopyInstruction, { before: ImageFiles; after: ImageFiles }>();
+  const resolved: Array<ResolvedBoth & { stage: Stage }> = [];
   for (const { stage, copy } of copies) {
     if (copy.from !== undefined || copy.heredoc) continue;
     try {
       const dirs = knownDirectories(stage);
-      const files = {
-        before: copyFiles(copy, baseline.index, dirs, owners),
-        after: copyFiles(copy, current.index, dirs, owners),
-      };
-      mapped.set(copy, files);
-      if (!sameFiles(files.before, files.after)) dirty.push({ stage, copy });
+      resolved.push({
+        stage,
+        copy,
+        before: resolveCopy(copy, baseline.index, dirs, owners),
+        after: resolveCopy(copy, current.index, dirs, owners),
+      });
     } catch (error) {
       if (error instanceof UnsupportedCopyError || error instanceof CodeinjectError)
         return build(`${copy.keyword} at line ${copy.line}: ${error.message}`, copy.line, changes);
       throw error;
     }
   }
+  // Each context COPY's files, mapped once per index and reused for the patch below.
+  const mapped = placeCopies(resolved, baseline.index, current.index, changes);
+  const dirty = resolved.filter(({ copy }) => {
+    const files = mapped.get(copy);
+    return files !== undefined && !sameFiles(files.before, files.after);
+  });
   const dirtyCopies = dirty.map((d) => d.copy);
   if (dirty.length === 0)
     return {
@@ -192,7 +197,9 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
         line: run.line,
         command: run.text.replace(/^RUN\s+/i, ''),
         workdir: run.workdir,
-        ...(readsMtimes(run) ? { mtimeSensitiveFiles: currentFiles } : {}),
+        ...(readsMtimes(run)
+          ? { mtimeSensitiveFiles: allTargetFiles(graph.target, resolved, current.index) }
+          : {}),
         ...incrementalReplay(run, plan),
       },
     };
@@ -209,13 +216,23 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
 /** What the target stage's context COPYs put in the image, later ones winning. */
 function targetFiles(
   stage: Stage,
-  mapped: ReadonlyMap<CopyInstruction, { before: ImageFiles; after: ImageFiles }>,
+  mapped: ReadonlyMap<CopyInstruction, CopyPlacements>,
   when: 'before' | 'after',
 ): ImageFiles {
   const files: ImageFiles = new Map();
   for (const instruction of stage.instructions) {
     if (instruction.kind !== 'copy') continue;
     for (const [path, file] of mapped.get(instruction)?.[when] ?? []) files.set(path, file);
+  }
+  return files;
+}
+
+/** Every file the target's context COPYs put in the image now, not only the changed ones. */
+function allTargetFiles(stage: Stage, resolved: readonly ResolvedBoth[], index: ContextIndex): ImageFiles {
+  const files: ImageFiles = new Map();
+  for (const instruction of stage.instructions) {
+    const copy = resolved.find((r) => r.copy === instruction);
+    if (copy) placeAll(copy.after, index, files);
   }
   return files;
 }

@@ -1,7 +1,7 @@
 // Walks a build context the way the docker CLI reads it: regular files, directories and
 // symlinks (kept as links, never followed), in lexical order so tarballs are reproducible.
 import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
 
 export type EntryType = 'file' | 'directory' | 'symlink';
 
@@ -28,13 +28,15 @@ const INCLUDE_ALL: WalkFilter = { excludes: () => false, mayReincludeBelow: () =
 
 export async function walk(root: string, filter: WalkFilter = INCLUDE_ALL): Promise<FsEntry[]> {
   const entries: FsEntry[] = [];
+  // Plain concatenation below: path.join normalises every time, and this runs once per entry.
+  const base = resolve(root);
   async function visit(relativeDir: string): Promise<void> {
     // Synchronous on purpose: for thousands of small lstat calls the promise API costs ~10× more
     // (~100 ms against ~8 ms for 1,100 files here), and a CLI has nothing else to do meanwhile.
-    const names = readdirSync(join(root, relativeDir)).sort();
+    const names = readdirSync(relativeDir ? `${base}/${relativeDir}` : base).sort();
     for (const name of names) {
       const path = relativeDir ? `${relativeDir}/${name}` : name;
-      const stat = lstatSync(join(root, path));
+      const stat = lstatSync(`${base}/${path}`);
       const type: EntryType | undefined = stat.isDirectory()
         ? 'directory'
         : stat.isSymbolicLink()
@@ -56,7 +58,7 @@ export async function walk(root: string, filter: WalkFilter = INCLUDE_ALL): Prom
         mtimeMs: stat.mtimeMs,
         ino: stat.ino,
       };
-      if (type === 'symlink') entry.linkTarget = readlinkSync(join(root, path));
+      if (type === 'symlink') entry.linkTarget = readlinkSync(`${base}/${path}`);
       entries.push(entry);
       if (type === 'directory') await visit(path);
     }

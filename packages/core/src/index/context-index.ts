@@ -26,14 +26,14 @@ export async function indexContext(
   const entries = await walk(root, filter);
   const index: ContextIndex = new Map();
   const toHash: IndexedEntry[] = [];
-  for (const entry of entries) {
-    const indexed: IndexedEntry = { ...entry };
-    if (entry.type === 'file') {
-      const known = previous?.get(entry.path);
-      if (known?.sha256 && sameStat(known, entry)) indexed.sha256 = known.sha256;
+  // The walk's entries are fresh objects: they become the index's entries as they are.
+  for (const indexed of entries as IndexedEntry[]) {
+    if (indexed.type === 'file') {
+      const known = previous?.get(indexed.path);
+      if (known?.sha256 && sameStat(known, indexed)) indexed.sha256 = known.sha256;
       else toHash.push(indexed);
     }
-    index.set(entry.path, indexed);
+    index.set(indexed.path, indexed);
   }
   for (let i = 0; i < toHash.length; i += HASH_CONCURRENCY) {
     await Promise.all(
