@@ -25,9 +25,9 @@ registerHistoryCommands(program);
 registerToolchainCommands(program);
 trace('modules loaded');
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
+// No top-level await: the bundle is CommonJS so that bin/codeinject can load it through V8's
+// code cache (see bin/codeinject).
+program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   if (isCodeinjectError(error)) {
     process.stderr.write(`codeinject: ${error.message}\n`);
@@ -35,4 +35,4 @@ try {
   }
   process.stderr.write(`codeinject: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
   process.exit(1);
-}
+});

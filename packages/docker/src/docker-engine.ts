@@ -2,6 +2,7 @@
 // load, remove) go through the small EngineHttp client; build, run, save and export through
 // dockerode, imported only when one of those is called (loading it costs ~150 ms). Both clients
 // are injectable through the constructor.
+import { createRequire } from 'node:module';
 import { Readable } from 'node:stream';
 import { type ImageConfig, snapshotFilesystem } from '@codeinject/core';
 import type Dockerode from 'dockerode';
@@ -35,8 +36,10 @@ import { firstFileOfTar } from './tar-read.js';
 
 export type DockerodeLoader = () => Promise<Dockerode>;
 
+// required, not imported: the CLI's bundle is CommonJS run from V8's code cache, where a dynamic
+// import() has no loader to call.
 const loadDockerode: DockerodeLoader = async () => {
-  const { default: DockerodeClass } = await import('dockerode');
+  const DockerodeClass = createRequire(import.meta.url)('dockerode') as typeof Dockerode;
   return new DockerodeClass();
 };
 

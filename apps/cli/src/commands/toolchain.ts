@@ -9,7 +9,10 @@ export function registerToolchainCommands(program: Command): void {
   const toolchain = program
     .command('toolchain')
     .description('the warm toolchain containers that replay javac and jar')
-    .addHelpText('after', '\nExamples:\n  codeinject toolchain ls\n  codeinject toolchain stop');
+    .addHelpText(
+      'after',
+      '\nExamples:\n  codeinject toolchain ls\n  codeinject toolchain stop\n  codeinject toolchain stop 1466b7284acc',
+    );
 
   toolchain
     .command('ls')
@@ -38,9 +41,10 @@ export function registerToolchainCommands(program: Command): void {
 
   toolchain
     .command('stop')
-    .description('stop every warm toolchain now (the next injection that needs one starts it again)')
-    .action(async () => {
-      const stopped = await stopToolchains(await lazyEngine());
+    .argument('[toolchain...]', 'container names or image IDs (a prefix will do); all when none is given')
+    .description('stop warm toolchains now (the next injection that needs one starts it again)')
+    .action(async (only: string[]) => {
+      const stopped = await stopToolchains(await lazyEngine(), only);
       process.stdout.write(`stopped ${stopped} toolchain(s)\n`);
     });
 }

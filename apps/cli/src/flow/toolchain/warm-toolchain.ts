@@ -135,13 +135,26 @@ export async function listToolchains(
   }));
 }
 
-/** Stops every warm toolchain (the engine removes them) and removes the images they ran on. */
-export async function stopToolchains(engine: Engine): Promise<number> {
-  const running = await engine.findContainers(LABEL);
-  for (const container of running) await engine.removeContainer(container.id);
+/**
+ * Stops warm toolchains (the engine removes them) and removes the images they ran on: all of
+ * them, or those whose container name or image ID starts with one of `only` (as docker matches).
+ */
+export async function stopToolchains(engine: Engine, only: readonly string[] = []): Promise<number> {
+  const chosen = (await listToolchains(engine)).filter(
+    (t) => only.length === 0 || only.some((given) => matchesToolchain(t, given)),
+  );
+  for (const toolchain of chosen) {
+    await engine.removeContainer(toolchain.id);
+    forgetEndpoint(toolchain.image, toolchain.workdir);
+  }
   await removeStoppedToolchainImages(engine, '');
-  forgetAllEndpoints();
-  return running.length;
+  if (only.length === 0) forgetAllEndpoints();
+  return chosen.length;
+}
+
+function matchesToolchain(toolchain: { name: string; image: string }, given: string): boolean {
+  const id = given.startsWith('sha256:') ? given : `sha256:${given}`;
+  return toolchain.name === given || (given.length >= 4 && toolchain.image.startsWith(id));
 }
 
 /** Images of toolchains that have stopped (idle) since: nothing uses them any more. */
