@@ -23,6 +23,7 @@ export type FilesystemSnapshot = Map<string, SnapshotEntry>;
 
 export async function snapshotFilesystem(stream: Readable): Promise<FilesystemSnapshot> {
   const snapshot: FilesystemSnapshot = new Map();
+  const jars: Array<[SnapshotEntry, Buffer]> = [];
   await readTarEntries(stream, (header, body) => {
     const path = `/${header.name.replace(/^\.?\/+/, '').replace(/\/$/, '')}`;
     const entry: SnapshotEntry = {
@@ -35,9 +36,12 @@ export async function snapshotFilesystem(stream: Readable): Promise<FilesystemSn
     };
     if (header.linkname) entry.linkTarget = header.linkname;
     if (entry.type === 'file') entry.sha256 = sha256(body);
-    const jarEntries = entry.type === 'file' && isJarPath(path) ? readJarEntries(body) : undefined;
-    if (jarEntries) entry.jarEntries = jarEntries;
+    if (entry.type === 'file' && isJarPath(path)) jars.push([entry, body]);
     snapshot.set(path, entry);
   });
+  for (const [entry, body] of jars) {
+    const jarEntries = await readJarEntries(body);
+    if (jarEntries) entry.jarEntries = jarEntries;
+  }
   return snapshot;
 }

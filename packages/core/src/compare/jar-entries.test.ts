@@ -12,8 +12,8 @@ function jar(entries: Record<string, string>, mtime: Date): Buffer {
   return Buffer.from(zipSync(files, { mtime }));
 }
 
-function snapshot(path: string, bytes: Buffer): FilesystemSnapshot {
-  const entries = jarEntries(bytes);
+async function snapshot(path: string, bytes: Buffer): Promise<FilesystemSnapshot> {
+  const entries = await jarEntries(bytes);
   return new Map([
     [
       path,
@@ -33,9 +33,9 @@ function snapshot(path: string, bytes: Buffer): FilesystemSnapshot {
 describe('jars compared by entries', () => {
   const classes = { 'META-INF/MANIFEST.MF': 'Main-Class: app.Main\n', 'app/Main.class': 'v1' };
 
-  it('equal entries written at other times are equivalent, and the diff names the jar', () => {
-    const a = snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
-    const b = snapshot('/app/app.jar', jar(classes, new Date('2026-06-01T12:00:00Z')));
+  it('equal entries written at other times are equivalent, and the diff names the jar', async () => {
+    const a = await snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
+    const b = await snapshot('/app/app.jar', jar(classes, new Date('2026-06-01T12:00:00Z')));
     expect(a.get('/app/app.jar')?.sha256).not.toBe(b.get('/app/app.jar')?.sha256);
     expect(compareFilesystems(a, b)).toEqual([]);
     expect(jarsComparedByEntries(a, b)).toEqual(['/app/app.jar']);
@@ -45,18 +45,18 @@ describe('jars compared by entries', () => {
     ['a changed class', { ...classes, 'app/Main.class': 'v2' }],
     ['an added entry', { ...classes, 'app/Extra.class': 'x' }],
     ['a renamed entry', { 'META-INF/MANIFEST.MF': classes['META-INF/MANIFEST.MF'], 'app/Other.class': 'v1' }],
-  ])('%s is a difference', (_what, other) => {
-    const a = snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
-    const b = snapshot('/app/app.jar', jar(other, new Date('2026-01-01T00:00:00Z')));
+  ])('%s is a difference', async (_what, other) => {
+    const a = await snapshot('/app/app.jar', jar(classes, new Date('2026-01-01T00:00:00Z')));
+    const b = await snapshot('/app/app.jar', jar(other, new Date('2026-01-01T00:00:00Z')));
     const [difference] = compareFilesystems(a, b);
     expect(difference).toMatchObject({ path: '/app/app.jar', kind: 'entries' });
     expect(difference?.b).toMatch(/app\/(Main|Extra|Other)\.class/);
   });
 
-  it('a file named .jar that is not a zip is compared by its bytes', () => {
-    expect(jarEntriesDigest(Buffer.from('not a zip'))).toBeUndefined();
-    const a = snapshot('/x.jar', Buffer.from('one'));
-    const b = snapshot('/x.jar', Buffer.from('two'));
+  it('a file named .jar that is not a zip is compared by its bytes', async () => {
+    expect(await jarEntriesDigest(Buffer.from('not a zip'))).toBeUndefined();
+    const a = await snapshot('/x.jar', Buffer.from('one'));
+    const b = await snapshot('/x.jar', Buffer.from('two'));
     expect(compareFilesystems(a, b)).toMatchObject([{ path: '/x.jar', kind: 'content' }]);
   });
 });

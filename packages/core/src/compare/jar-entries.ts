@@ -1,7 +1,10 @@
 // Jars compared by their entries: two builds of the same classes write the same names and bytes,
 // but zip headers carry each entry's time of writing, so the archives' own bytes differ.
-import { unzipSync } from 'fflate';
 import { sha256 } from '../digest.js';
+
+// fflate is loaded on the first jar: its tables cost every start-up of the CLI otherwise, and
+// only `codeinject diff` of images holding jars needs it.
+let fflate: Promise<typeof import('fflate')> | undefined;
 
 const ARCHIVE = /\.(jar|war|ear)$/;
 
@@ -10,7 +13,9 @@ export function isJarPath(path: string): boolean {
 }
 
 /** Each entry's digest by name (uncompressed contents), or undefined when not a valid zip. */
-export function jarEntries(bytes: Buffer): Map<string, string> | undefined {
+export async function jarEntries(bytes: Buffer): Promise<Map<string, string> | undefined> {
+  fflate ??= import('fflate');
+  const { unzipSync } = await fflate;
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
@@ -25,8 +30,8 @@ export function jarEntries(bytes: Buffer): Map<string, string> | undefined {
 }
 
 /** A digest of the entries (names and uncompressed contents), or undefined when not a valid zip. */
-export function jarEntriesDigest(bytes: Buffer): string | undefined {
-  const entries = jarEntries(bytes);
+export async function jarEntriesDigest(bytes: Buffer): Promise<string | undefined> {
+  const entries = await jarEntries(bytes);
   if (!entries) return undefined;
   return sha256(Buffer.from([...entries].map(([name, digest]) => `${name}\0${digest}`).join('\n')));
 }
