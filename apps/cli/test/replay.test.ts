@@ -12,11 +12,13 @@ const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures');
 let scratch: Scratch;
 afterEach(async () => scratch?.cleanup());
 
-/** `unique` adds a class of its own: no earlier build (or warm toolchain) has the same image. */
+/** `unique` adds a class (module) of its own: no earlier build (or warm toolchain) has the same image. */
 async function fromFixture(name: string, unique = false) {
   scratch = await Scratch.create(name, {});
   await cp(join(FIXTURES, name), scratch.dir, { recursive: true });
-  if (unique)
+  if (unique && name.startsWith('python'))
+    await scratch.write('app/build_id.py', `BUILD = "${randomUUID()}"\n`);
+  else if (unique)
     await scratch.write('src/app/BuildId.java', `package app;\n\nclass BuildId { /* ${randomUUID()} */ }\n`);
   const tag = scratch.tag('dev');
   const first = await scratch.build(tag);
@@ -83,13 +85,14 @@ describe('replaying javac', () => {
   });
 });
 
-describe('the warm toolchain', () => {
-  async function traced(tag: string, env: Record<string, string> = {}) {
-    const result = await scratch.cli('build', '-t', tag, '--json', '.', { CODEINJECT_TRACE: '1', ...env });
-    expect(result.code).toBe(0);
-    return { ...JSON.parse(result.stdout.trim().split('\n').pop() as string), trace: result.stderr };
-  }
+/** `codeinject build --json` with its trace (stderr). */
+async function traced(tag: string, env: Record<string, string> = {}) {
+  const result = await scratch.cli('build', '-t', tag, '--json', '.', { CODEINJECT_TRACE: '1', ...env });
+  expect(result.code).toBe(0);
+  return { ...JSON.parse(result.stdout.trim().split('\n').pop() as string), trace: result.stderr };
+}
 
+describe('the warm toolchain', () => {
   it('is reused by the next injection, which starts from the image again (an added class is gone)', async () => {
     const { tag } = await fromFixture('java-multi');
     const greeter = await readFile(join(scratch.dir, 'src/app/util/Greeter.java'), 'utf8');
@@ -219,6 +222,37 @@ describe('replaying compileall', () => {
     const version = `v2-${Date.now()}`;
     await edit('app/greeting.py', 'v1', version);
     expect((await scratch.build(tag)).mode).toBe('inject');
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
+  });
+
+  it('runs in a warm Python toolchain; each injection carries all drift since the last build', async () => {
+    const { tag } = await fromFixture('python-compileall', true);
+    const version = `v2-${Date.now()}`;
+    await edit('app/greeting.py', 'v1', version);
+    const first = await traced(tag);
+    expect(first.mode).toBe('inject');
+    expect(first.trace).toContain('toolchain: started container answered');
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
+
+    // An added module, then another edit: the second request starts from the last build again,
+    // and must still bring the added module's .pyc (drift since the build, not since the request).
+    await scratch.write('app/extra.py', 'EXTRA = 1\n');
+    expect((await traced(tag)).trace).toContain('toolchain: warm container answered');
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
+    await edit('app/greeting.py', version, `${version}-b`);
+    const third = await traced(tag);
+    expect(third.trace).toContain('toolchain: warm container answered');
+    expect(third.changes.added).toEqual(['app/extra.py']);
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}-b\n`);
+  });
+
+  it('turned off, compileall runs in a fresh container with the same result', async () => {
+    const { tag } = await fromFixture('python-compileall');
+    const version = `v3-${Date.now()}`;
+    await edit('app/greeting.py', 'v1', version);
+    const result = await traced(tag, { CODEINJECT_WARM_TOOLCHAIN: '0' });
+    expect(result.mode).toBe('inject');
+    expect(result.trace).not.toContain('toolchain:');
     expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
   });
 });

@@ -17,4 +17,9 @@ export { DockerfileError, type ParseOptions, parseDockerfile } from './parse-doc
 export { hasWildcard, pathMatch } from './path-match.js';
 export { matchReplay, REPLAY_RULES, type ReplayRule } from './replay-rules.js';
 export { type FindWord, type ShellWord, splitShellWords } from './shell-words.js';
-export { type ToolchainPlan, type ToolStep, toolchainPlan } from './toolchain-steps.js';
+export {
+  type ToolchainPlan,
+  type ToolchainRuntime,
+  type ToolStep,
+  toolchainPlan,
+} from './toolchain-steps.js';

@@ -46,6 +46,7 @@ describe('toolchainPlan', () => {
         `mkdir -p out && javac -d out/classes -s gen $(find src -name '*.java') && jar cfe app.jar app.Main -C out/classes .`,
       ),
     ).toEqual({
+      runtime: { kind: 'jdk' },
       steps: [
         { tool: 'mkdir', args: ['-p', 'out'] },
         {
@@ -66,8 +67,26 @@ describe('toolchainPlan', () => {
 
   it('passes an @argfile to javac, which reads it itself', () => {
     expect(toolchainPlan('javac -d classes @sources.txt')).toEqual({
+      runtime: { kind: 'jdk' },
       steps: [{ tool: 'javac', args: ['-d', 'classes', '@sources.txt'] }],
       outputs: ['classes'],
+    });
+  });
+
+  it("runs compileall in the image's Python, under the interpreter name the RUN uses", () => {
+    expect(
+      toolchainPlan('mkdir -p tests && python3 -m compileall -q --invalidation-mode checked-hash app tests'),
+    ).toEqual({
+      runtime: { kind: 'python', interpreter: 'python3' },
+      steps: [
+        { tool: 'mkdir', args: ['-p', 'tests'] },
+        { tool: 'compileall', args: ['-q', '--invalidation-mode', 'checked-hash', 'app', 'tests'] },
+      ],
+      outputs: ['tests', 'app', 'tests'],
+    });
+    expect(toolchainPlan('python3.11 -m compileall -j 0 -x test_ src')?.runtime).toEqual({
+      kind: 'python',
+      interpreter: 'python3.11',
     });
   });
 
@@ -86,7 +105,10 @@ describe('toolchainPlan', () => {
     'jar uf app.jar -C c .',
     'jar tf app.jar',
     'mkdir -m 700 out',
-    'python3 -m compileall .',
+    'python3 -m compileall',
+    'python3 -m compileall -i list.txt',
+    'python3 -O -m compileall app',
+    'python3 -m compileall app && javac -d c Main.java',
     'javac -d c Main.java && cp -r c /opt',
   ])('leaves %s to a shell in a fresh container', (command) => {
     expect(toolchainPlan(command)).toBeUndefined();

@@ -1,15 +1,20 @@
-// Which replayed RUNs the warm toolchain can run in its JVM (javac, jar, mkdir, chained with
-// &&), and the paths they write: the toolchain reports exactly what changed under those. A RUN
-// it cannot take (an option that writes elsewhere, a jar to stdout, shell syntax) is replayed
-// through /bin/sh in a fresh container instead, which is slower but sees every write.
+// Which replayed RUNs a warm toolchain can run in-process (javac, jar, mkdir in the JDK's;
+// `python -m compileall` and mkdir in the image's Python; chained with &&), and the paths they
+// write: the toolchain reports exactly what changed under those. A RUN it cannot take (an option
+// that writes elsewhere, a jar to stdout, shell syntax) is replayed through /bin/sh in a fresh
+// container instead, which is slower but sees every write.
 import { type ShellWord, splitShellWords } from './shell-words.js';
 
 export interface ToolStep {
-  tool: 'mkdir' | 'javac' | 'jar';
+  tool: 'mkdir' | 'javac' | 'jar' | 'compileall';
   args: ShellWord[];
 }
 
+/** Which server runs the steps: the JDK's (java), or the image's Python under this command name. */
+export type ToolchainRuntime = { kind: 'jdk' } | { kind: 'python'; interpreter: string };
+
 export interface ToolchainPlan {
+  runtime: ToolchainRuntime;
   steps: ToolStep[];
   /** What the steps write, relative to the RUN's working directory or absolute. */
   outputs: string[];
@@ -18,23 +23,66 @@ export interface ToolchainPlan {
 export function toolchainPlan(command: string): ToolchainPlan | undefined {
   const steps: ToolStep[] = [];
   const outputs: string[] = [];
+  let runtime: ToolchainRuntime | undefined;
   for (const part of command.split(/\s*&&\s*/)) {
     const words = splitShellWords(part.trim());
-    const [tool, ...args] = words ?? [];
-    if (tool !== 'mkdir' && tool !== 'javac' && tool !== 'jar') return undefined;
-    const written = OUTPUTS[tool](args);
+    if (!words) return undefined;
+    const step = toolStep(words);
+    if (!step) return undefined;
+    // One server runs the whole RUN: JDK tools and compileall do not mix (mkdir goes with either).
+    if (step.runtime) {
+      if (runtime && JSON.stringify(runtime) !== JSON.stringify(step.runtime)) return undefined;
+      runtime = step.runtime;
+    }
+    const written = OUTPUTS[step.tool](step.args);
     if (!written) return undefined;
-    steps.push({ tool, args });
+    steps.push({ tool: step.tool, args: step.args });
     outputs.push(...written);
   }
-  return steps.length > 0 ? { steps, outputs } : undefined;
+  return steps.length > 0 ? { runtime: runtime ?? { kind: 'jdk' }, steps, outputs } : undefined;
+}
+
+function toolStep(words: ShellWord[]): (ToolStep & { runtime?: ToolchainRuntime }) | undefined {
+  const [tool, ...args] = words;
+  if (tool === 'mkdir') return { tool, args };
+  if (tool === 'javac' || tool === 'jar') return { tool, args, runtime: { kind: 'jdk' } };
+  // `python3 -m compileall ARGS…`: interpreter options before -m change how it runs: not taken.
+  if (
+    typeof tool === 'string' &&
+    /^python3?(\.\d+)?$/.test(tool) &&
+    args[0] === '-m' &&
+    args[1] === 'compileall'
+  )
+    return { tool: 'compileall', args: args.slice(2), runtime: { kind: 'python', interpreter: tool } };
+  return undefined;
 }
 
 const OUTPUTS: Record<ToolStep['tool'], (args: ShellWord[]) => string[] | undefined> = {
   mkdir: mkdirOutputs,
   javac: javacOutputs,
   jar: jarOutputs,
+  compileall: compileallOutputs,
 };
+
+// compileall writes .pyc files under the directories and files it is given. Without any it
+// compiles sys.path; -i reads the list from a file; both are left to the cold replay.
+const COMPILEALL_VALUED = new Set(['-d', '-s', '-p', '-x', '-r', '-o', '-e', '-j', '--invalidation-mode']);
+const COMPILEALL_FLAGS = new Set(['-l', '-f', '-q', '-qq', '-b', '--hardlink-dupes']);
+
+function compileallOutputs(args: ShellWord[]): string[] | undefined {
+  if (!args.every((arg) => typeof arg === 'string')) return undefined;
+  const targets: string[] = [];
+  const words = args as string[];
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i] as string;
+    if (COMPILEALL_VALUED.has(word)) i++;
+    else if (/^--invalidation-mode=/.test(word)) continue;
+    else if (COMPILEALL_FLAGS.has(word)) continue;
+    else if (word.startsWith('-')) return undefined;
+    else targets.push(word);
+  }
+  return targets.length > 0 ? targets : undefined;
+}
 
 function mkdirOutputs(args: ShellWord[]): string[] | undefined {
   if (!args.every((arg) => typeof arg === 'string')) return undefined;

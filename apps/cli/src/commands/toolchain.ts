@@ -8,7 +8,7 @@ import { printJson, short } from '../output.js';
 export function registerToolchainCommands(program: Command): void {
   const toolchain = program
     .command('toolchain')
-    .description('the warm toolchain containers that replay javac and jar')
+    .description('the warm toolchain containers that replay javac, jar and compileall')
     .addHelpText(
       'after',
       '\nExamples:\n  codeinject toolchain ls\n  codeinject toolchain stop\n  codeinject toolchain stop 1466b7284acc',
@@ -22,20 +22,21 @@ export function registerToolchainCommands(program: Command): void {
       const found = await listToolchains(await lazyEngine());
       if (flags.json)
         return printJson(
-          found.map(({ name, image, workdir, state, createdAt }) => ({
+          found.map(({ name, image, workdir, runtime, state, createdAt }) => ({
             name,
             image,
             workdir,
+            runtime,
             state,
             createdAt,
           })),
         );
       process.stdout.write(
-        'NAME                                        IMAGE         WORKDIR         STATE     CREATED\n',
+        'NAME                                        IMAGE         WORKDIR         RUNTIME  STATE     CREATED\n',
       );
       for (const t of found)
         process.stdout.write(
-          `${t.name.padEnd(44)}${short(t.image).padEnd(14)}${t.workdir.padEnd(16)}${t.state.padEnd(10)}${t.createdAt}\n`,
+          `${t.name.padEnd(44)}${short(t.image).padEnd(14)}${t.workdir.padEnd(16)}${t.runtime.padEnd(9)}${t.state.padEnd(10)}${t.createdAt}\n`,
         );
     });
 

@@ -17,7 +17,7 @@ import {
   writePatchLayer,
 } from '@codeinject/core';
 import type { Engine } from '@codeinject/docker';
-import { type ReplayStep, toolchainPlan } from '@codeinject/dockerfile';
+import { type ReplayStep, type ToolchainPlan, toolchainPlan } from '@codeinject/dockerfile';
 import { trace } from '../trace.js';
 import { InjectionRefused } from './injection-refused.js';
 import { warmRun } from './toolchain/warm-run.js';
@@ -36,8 +36,22 @@ export async function replayRun(
   copyPlan: PatchPlan,
   contextDir: string,
 ): Promise<PatchPlan> {
+  // javac / jar / mkdir / compileall run in a warm toolchain container when the RUN lets them
+  // (and runs as root, as the toolchain writes the COPY patch); otherwise in a fresh container
+  // through sh. CODEINJECT_WARM_TOOLCHAIN=0 turns the warm path off (e.g. where containers get
+  // no network).
+  const warmPlan = (config: ImageConfig) =>
+    process.env.CODEINJECT_WARM_TOOLCHAIN !== '0' && runsAsRoot(config)
+      ? toolchainPlan(step.command)
+      : undefined;
+  const lastConfig = JSON.parse(Buffer.from(baseline.config, 'base64').toString('utf8')) as ImageConfig;
   // An incremental tool (compileall) runs on the last build itself: it redoes only stale work.
   if (step.onLastBuild) {
+    const toolchain = warmPlan(lastConfig);
+    const warm = toolchain
+      ? await warmOnLastBuild(engine, baseline.imageId, step, toolchain, copyPlan, contextDir)
+      : undefined;
+    if (warm) return warm;
     const run = await captureRun(
       engine,
       baseline.imageId,
@@ -48,17 +62,12 @@ export async function replayRun(
     );
     return merge(copyPlan, run.upserts, run.deletions);
   }
-  const config = JSON.parse(Buffer.from(baseline.config, 'base64').toString('utf8')) as ImageConfig;
-  const below = imageBelowTopLayer(config, step);
+  const below = imageBelowTopLayer(lastConfig, step);
   const belowConfig = Buffer.from(JSON.stringify(below));
   const belowId = sha256(belowConfig);
   const oldOutputs = await engine.topLayer(baseline.imageId);
   if (!oldOutputs) throw new InjectionRefused("the last build's layers are not readable here");
-  // javac / jar / mkdir run in a warm toolchain container when the RUN lets them (and runs as
-  // root, as the toolchain writes the COPY patch); otherwise in a fresh container through sh.
-  // CODEINJECT_WARM_TOOLCHAIN=0 turns the warm path off (e.g. where containers get no network).
-  const warmAllowed = process.env.CODEINJECT_WARM_TOOLCHAIN !== '0' && runsAsRoot(below);
-  const toolchain = warmAllowed ? toolchainPlan(step.command) : undefined;
+  const toolchain = warmPlan(below);
   // The image below the RUN, loaded only when not there yet (a warm toolchain runs on it).
   const ensureBelow = async () => {
     if (await hasImage(engine, belowId)) return;
@@ -106,6 +115,28 @@ export async function replayRun(
     // The warm toolchain runs on that image; it goes once the toolchain stops and is pruned.
     if (!warm) await engine.removeImage(belowId).catch(() => undefined);
   }
+}
+
+/**
+ * compileall on the last build, in its warm toolchain: the COPY patch (with every copied file
+ * re-stamped to the context's mtime, as a rebuild's COPY leaves them) goes in, the .pyc files that
+ * differ from the last build's come back. Undefined when no toolchain can run (the caller goes cold).
+ */
+async function warmOnLastBuild(
+  engine: Engine,
+  lastBuild: string,
+  step: ReplayStep,
+  toolchain: ToolchainPlan,
+  copyPlan: PatchPlan,
+  contextDir: string,
+): Promise<PatchPlan | undefined> {
+  const uploaded = await withRebuildMtimes(engine, lastBuild, copyPlan, step);
+  const run = await warmRun(engine, lastBuild, step, toolchain, uploaded, contextDir, async () => {});
+  if (!run) return undefined;
+  trace(`replay: ${run.upserts.length} outputs changed`);
+  const edited = new Set(copyPlan.upserts.map(([path]) => path));
+  const restamped = uploaded.upserts.filter(([path]) => !edited.has(path));
+  return merge(copyPlan, [...restamped, ...run.upserts], run.deletions);
 }
 
 /**

@@ -1,5 +1,6 @@
-// A replayed RUN in the warm toolchain: the COPY patch goes in as a request, the RUN's javac /
-// jar / mkdir steps run in the toolchain's JVM, and what they wrote comes back as image files.
+// A replayed RUN in a warm toolchain: the COPY patch goes in as a request, the RUN's javac / jar /
+// mkdir steps run in the toolchain's JVM (compileall in the image's Python), and what they wrote
+// comes back as image files.
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { type ImageFile, type PatchPlan, sha256 } from '@codeinject/core';
@@ -24,6 +25,7 @@ export async function warmRun(
     engine,
     image,
     step.workdir,
+    toolchain.runtime,
     {
       entries: copyPlan.upserts.map(([path, file]) => toEntry(path, file, contextDir)),
       deletions: copyPlan.deletions,

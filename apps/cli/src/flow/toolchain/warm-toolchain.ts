@@ -1,11 +1,12 @@
-// One warm toolchain container per image below a replayed RUN (and working directory): started on
-// first need, reused by every later injection on the same last build, gone after an idle time
+// One warm toolchain container per image a replayed RUN runs on (the image below it for javac and
+// jar, the last build for compileall), working directory and runtime: started on first need, reused by every later injection on the same last build, gone after an idle time
 // (the server exits; the engine removes the container). It is reached over the bridge network
 // with a per-container token, so nothing else on that network can drive it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type ImageFile, writePatchLayer } from '@codeinject/core';
 import type { ContainerSummary, Engine } from '@codeinject/docker';
+import type { ToolchainRuntime } from '@codeinject/dockerfile';
 import { trace } from '../../trace.js';
 import { forgetAllEndpoints, forgetEndpoint, readEndpoint, rememberEndpoint } from './endpoint-memory.js';
 import { exchange, TOOLCHAIN_PORT } from './exchange.js';
@@ -14,7 +15,22 @@ import { decodeResponse, encodeRequest, type ToolchainRequest, type ToolchainRes
 const LABEL = 'io.codeinject.toolchain';
 /** Marks the images below a replayed RUN that codeinject loads (see replay.ts). */
 export const BELOW_RUN_LABEL = 'io.codeinject.below-run';
-const SERVER_PATH = '/.codeinject/CodeinjectToolchain.java';
+/** The server each runtime runs (apps/cli/toolchain/), where it goes in the container, how it starts. */
+const SERVERS = {
+  jdk: {
+    source: 'CodeinjectToolchain.java',
+    path: '/.codeinject/CodeinjectToolchain.java',
+    command: (_runtime: ToolchainRuntime, path: string) => ['java', '-XX:+UseSerialGC', path],
+  },
+  python: {
+    source: 'codeinject_toolchain.py',
+    path: '/.codeinject/codeinject_toolchain.py',
+    command: (runtime: ToolchainRuntime, path: string) => [
+      runtime.kind === 'python' ? runtime.interpreter : 'python3',
+      path,
+    ],
+  },
+} as const;
 /** The JVM compiles its own server at start-up: allow for a slow, busy machine. */
 const START_TIMEOUT_MS = 60_000;
 
@@ -27,11 +43,13 @@ export async function runInToolchain(
   engine: Engine,
   image: string,
   workdir: string,
+  runtime: ToolchainRuntime,
   request: Omit<ToolchainRequest, 'token'>,
   ensureImage: () => Promise<void>,
 ): Promise<ToolchainResponse | undefined> {
+  const place = endpointPlace(runtime.kind, workdir);
   // Where the toolchain answered last time: no engine call at all when it still does.
-  const remembered = readEndpoint(image, workdir);
+  const remembered = readEndpoint(image, place);
   if (remembered) {
     const answer = await exchange(
       remembered.address,
@@ -45,13 +63,16 @@ export async function runInToolchain(
       trace(`toolchain: warm container answered (image ${image})`);
       return response;
     }
-    forgetEndpoint(image, workdir);
+    forgetEndpoint(image, place);
   }
   const running = (await engine.findContainers(`${LABEL}=${image}`)).find(
-    (container) => container.state === 'running' && container.labels[`${LABEL}.workdir`] === workdir,
+    (container) =>
+      container.state === 'running' &&
+      container.labels[`${LABEL}.workdir`] === workdir &&
+      (container.labels[`${LABEL}.runtime`] ?? 'jdk') === runtime.kind,
   );
   if (!running) await ensureImage();
-  const container = running ?? (await startToolchain(engine, image, workdir));
+  const container = running ?? (await startToolchain(engine, image, workdir, runtime));
   if (!container?.address) return undefined;
   const token = container.labels[`${LABEL}.token`] ?? '';
   const deadline = Date.now() + (running ? 5_000 : START_TIMEOUT_MS);
@@ -60,7 +81,7 @@ export async function runInToolchain(
       const answer = await exchange(container.address, encodeRequest({ token, ...request }));
       trace(`toolchain: ${running ? 'warm' : 'started'} container answered (image ${image})`);
       const response = decodeResponse(answer);
-      rememberEndpoint(image, workdir, { address: container.address, token });
+      rememberEndpoint(image, place, { address: container.address, token });
       return response;
     } catch (error) {
       const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
@@ -69,7 +90,7 @@ export async function runInToolchain(
         await engine.removeContainer(container.id).catch(() => undefined);
         return undefined;
       }
-      // Still starting: the JVM compiles the server before it listens.
+      // Still starting: the JVM compiles its server before it listens.
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -83,27 +104,39 @@ function safeDecode(answer: Buffer): ToolchainResponse | undefined {
   }
 }
 
+/** Where a toolchain's endpoint is remembered: one per runtime and working directory of an image. */
+function endpointPlace(runtime: string, workdir: string): string {
+  return runtime === 'jdk' ? workdir : `${runtime}:${workdir}`;
+}
+
 async function startToolchain(
   engine: Engine,
   image: string,
   workdir: string,
+  runtime: ToolchainRuntime,
 ): Promise<ContainerSummary | undefined> {
   await removeStoppedToolchainImages(engine, image);
+  const server = SERVERS[runtime.kind];
   const token = randomBytes(16).toString('hex');
   const id = await engine.createContainer(image, {
-    cmd: ['java', '-XX:+UseSerialGC', SERVER_PATH, String(TOOLCHAIN_PORT), String(idleMs())],
+    cmd: [...server.command(runtime, server.path), String(TOOLCHAIN_PORT), String(idleMs())],
     entrypoint: [],
     workdir,
     // `docker ps` says what it is; the token's start keeps names unique per start.
     name: `codeinject-toolchain-${image.replace(/^sha256:/, '').slice(0, 12)}-${token.slice(0, 6)}`,
     env: [`CODEINJECT_TOOLCHAIN_TOKEN=${token}`],
-    labels: { [LABEL]: image, [`${LABEL}.token`]: token, [`${LABEL}.workdir`]: workdir },
+    labels: {
+      [LABEL]: image,
+      [`${LABEL}.token`]: token,
+      [`${LABEL}.workdir`]: workdir,
+      [`${LABEL}.runtime`]: runtime.kind,
+    },
     network: true,
     autoRemove: true,
   });
   try {
-    const source = readFileSync(new URL('../toolchain/CodeinjectToolchain.java', import.meta.url));
-    const server: ImageFile = {
+    const source = readFileSync(new URL(`../toolchain/${server.source}`, import.meta.url));
+    const serverFile: ImageFile = {
       type: 'file',
       mode: 0o644,
       uid: 0,
@@ -114,7 +147,7 @@ async function startToolchain(
       line: 0,
       content: source,
     };
-    const plan = { upserts: [[SERVER_PATH, server] as [string, ImageFile]], deletions: [] };
+    const plan = { upserts: [[server.path, serverFile] as [string, ImageFile]], deletions: [] };
     await engine.putArchive(id, '/', (await writePatchLayer(plan, '/')).bytes);
     await engine.startContainer(id);
     return (await engine.findContainers(`${LABEL}.token=${token}`))[0];
@@ -127,11 +160,12 @@ async function startToolchain(
 /** The warm toolchain containers on the engine. */
 export async function listToolchains(
   engine: Engine,
-): Promise<Array<ContainerSummary & { image: string; workdir: string }>> {
+): Promise<Array<ContainerSummary & { image: string; workdir: string; runtime: string }>> {
   return (await engine.findContainers(LABEL)).map((container) => ({
     ...container,
     image: container.labels[LABEL] ?? '',
     workdir: container.labels[`${LABEL}.workdir`] ?? '',
+    runtime: container.labels[`${LABEL}.runtime`] ?? 'jdk',
   }));
 }
 
@@ -145,7 +179,7 @@ export async function stopToolchains(engine: Engine, only: readonly string[] = [
   );
   for (const toolchain of chosen) {
     await engine.removeContainer(toolchain.id);
-    forgetEndpoint(toolchain.image, toolchain.workdir);
+    forgetEndpoint(toolchain.image, endpointPlace(toolchain.runtime, toolchain.workdir));
   }
   await removeStoppedToolchainImages(engine, '');
   if (only.length === 0) forgetAllEndpoints();
