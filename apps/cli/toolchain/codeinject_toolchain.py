@@ -161,6 +161,7 @@ class Toolchain:
         self.undo = []  # Saved states of what the patch replaced, put back in reverse order
         self.image = {}  # path -> Saved: the image's state of every output path seen changing
         self.dirty = set()  # output paths the last request changed
+        self.learned = set()  # watched roots whose image state is in self.image
 
     def restore(self):
         for saved in reversed(self.undo):
@@ -273,11 +274,15 @@ class Toolchain:
             reply.bytes(out.content if out.exists else b'')
 
     def learn_image(self, watched):
-        """Reads the image's outputs under the watched paths (each once), before a run changes them;
-        a path not there now is not in the image (restore() has just put everything back)."""
+        """Reads the image's outputs under each watched path once, before a run changes them.
+        After restore() the tree is the image's again, so a root read once stays read; a path
+        missing from what was read is not in the image."""
         for root in watched:
-            for path in stat_tree(root):
-                if path not in self.image and (path.endswith(OUTPUT_SUFFIXES) or os.path.isdir(path)):
+            if root in self.learned:
+                continue
+            self.learned.add(root)
+            for path, key in stat_tree(root).items():
+                if path not in self.image and (path.endswith(OUTPUT_SUFFIXES) or stat.S_ISDIR(key[0])):
                     self.image[path] = Saved(path)
 
 

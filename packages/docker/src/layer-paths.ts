@@ -37,9 +37,11 @@ export async function statInLayers(
   const found = new Map<string, PathStat>();
   // The top layer must be readable, or this process cannot see the store at all.
   if (!(await lstat(layerDirs[0] as string).catch(() => undefined))) return undefined;
+  // Synchronous and without exceptions: most lookups miss in the upper layers, and a rejected
+  // promise per miss made ~600 paths cost ~250 ms on a busy machine.
   for (const path of paths) {
     for (const dir of layerDirs) {
-      const stats = await lstat(join(dir, path)).catch(() => undefined);
+      const stats = lstatSync(join(dir, path), { throwIfNoEntry: false });
       if (!stats) continue;
       found.set(path, {
         type: stats.isDirectory()

@@ -131,6 +131,7 @@ async function warmOnLastBuild(
   contextDir: string,
 ): Promise<PatchPlan | undefined> {
   const uploaded = await withRebuildMtimes(engine, lastBuild, copyPlan, step);
+  trace(`replay: ${uploaded.upserts.length - copyPlan.upserts.length} copied files re-stamped`);
   const run = await warmRun(engine, lastBuild, step, toolchain, uploaded, contextDir, async () => {});
   if (!run) return undefined;
   trace(`replay: ${run.upserts.length} outputs changed`);
