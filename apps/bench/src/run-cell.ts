@@ -43,6 +43,7 @@ export async function runCell(run: CellRun): Promise<void> {
   const firstTrial = Math.min(...methods.map(finished)) + 1;
   if (firstTrial > cell.trials) return;
 
+  await trimBuildCache();
   const contexts = new Map<MethodName, MethodContext>();
   for (const method of methods) {
     const dir = join(run.workDir, app.name, method);
@@ -136,6 +137,16 @@ async function removeReplaced(before: Map<string, string>, after: Map<string, st
   const current = new Set(after.values());
   const replaced = [...new Set(before.values())].filter((id) => !current.has(id));
   if (replaced.length > 0) await exec(DOCKER, ['rmi', ...replaced]);
+}
+
+/**
+ * BuildKit keeps every trial's layers in its cache: a paper run (1 GB apps included) filled ~60 GB
+ * here. Trimmed to a bound before each cell, least recently used first, so the cell's own first
+ * builds (not a timed trial) refill what it needs. CODEINJECT_BENCH_BUILD_CACHE_GB sets the bound.
+ */
+async function trimBuildCache(): Promise<void> {
+  const keepGb = Number(process.env.CODEINJECT_BENCH_BUILD_CACHE_GB ?? 20);
+  await exec(DOCKER, ['builder', 'prune', '-f', '--keep-storage', `${keepGb}GB`]);
 }
 
 function marker(runId: string, trial: number, method: string): string {
