@@ -18,8 +18,11 @@ export async function describeEnvironment(): Promise<Record<string, string>> {
     kernel: release(),
     node: process.version,
     // Which codeinject measured: trials of one report may come from resumed runs of other commits.
-    codeinjectCommit: await exec('git', ['-C', import.meta.dirname, 'rev-parse', '--short', 'HEAD']).then(
-      (r) => (r.code === 0 ? r.stdout.trim() : 'unknown'),
-    ),
+    codeinjectCommit: await currentCommit(),
   };
+}
+
+export async function currentCommit(): Promise<string> {
+  const result = await exec('git', ['-C', import.meta.dirname, 'rev-parse', '--short', 'HEAD']);
+  return result.code === 0 ? result.stdout.trim() : 'unknown';
 }

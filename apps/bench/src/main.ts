@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { appByName } from './apps.js';
-import { describeEnvironment } from './environment.js';
+import { currentCommit, describeEnvironment } from './environment.js';
 import { METHODS, type MethodName } from './methods.js';
 import { type CellSpec, loadProfile } from './profile.js';
 import { buildReport, writeReports } from './report.js';
@@ -57,6 +57,7 @@ async function main(): Promise<void> {
     `bench: profile ${profile.name}, ${cells.length} cells, ${total} trials × ${methods.length} methods → ${out}`,
   );
 
+  const commit = await currentCommit();
   for (const [i, cell] of values['report-only'] ? [] : cells.entries()) {
     await runCell({
       app: appByName(cell.app),
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
       workDir,
       diffEvery: profile.diffEvery,
       runId: startedAt.replace(/[^0-9]/g, '').slice(0, 14),
+      commit,
       log,
       done,
       onTrial: (trial) => {

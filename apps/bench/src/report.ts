@@ -22,6 +22,8 @@ export interface Cell {
   failed: number;
   failures: string[];
   modes?: Record<string, number>;
+  /** Trials per codeinject commit (`unknown` for records made before commits were recorded). */
+  commits?: Record<string, number>;
 }
 
 export interface Report {
@@ -69,6 +71,9 @@ export function buildReport(
       if (method === 'codeinject') {
         cell.modes = {};
         for (const t of trials) cell.modes[t.mode ?? '?'] = (cell.modes[t.mode ?? '?'] ?? 0) + 1;
+        cell.commits = {};
+        for (const t of trials)
+          cell.commits[t.commit ?? 'unknown'] = (cell.commits[t.commit ?? 'unknown'] ?? 0) + 1;
       }
       cells.push(cell);
     }
@@ -166,7 +171,9 @@ export function markdownReport(report: Report): string {
       out.push(
         `- ${cell.app}, ${cell.lines} line(s): ${Object.entries(cell.modes ?? {})
           .map(([m, n]) => `${m} ×${n}`)
-          .join(', ')}`,
+          .join(', ')} (commits: ${Object.entries(cell.commits ?? {})
+          .map(([c, n]) => `${c} ×${n}`)
+          .join(', ')})`,
       );
   }
   out.push('', '## Environment', '');

@@ -29,6 +29,8 @@ export interface CellRun {
    * an earlier run would be a cache hit for the builders, and a stale base for codeinject.
    */
   runId: string;
+  /** The codeinject commit measuring, recorded with every trial. */
+  commit: string;
   log: TrialsLog;
   done: TrialRecord[];
   onTrial: (trial: number) => void;
@@ -111,6 +113,7 @@ export async function runCell(run: CellRun): Promise<void> {
         (trial - 1) % run.diffEvery === 0,
         marker(run.runId, trial, method),
       );
+      record.commit = run.commit;
       await run.log.append(record);
       run.done.push(record);
     }

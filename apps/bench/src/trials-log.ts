@@ -19,6 +19,8 @@ export interface TrialRecord {
   sizeMb?: number;
   /** When the trial finished (ISO time). */
   at?: string;
+  /** The codeinject commit that measured it: a resumed run may be another commit's. */
+  commit?: string;
 }
 
 export class TrialsLog {
