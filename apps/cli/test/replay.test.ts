@@ -246,6 +246,30 @@ describe('replaying compileall', () => {
     expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}-b\n`);
   });
 
+  it('a toolchain server the image cannot run is given up at once, and the replay goes cold', async () => {
+    scratch = await Scratch.create('python-compileall', {});
+    await cp(join(FIXTURES, 'python-compileall'), scratch.dir, { recursive: true });
+    // The image's Python cannot import socket (a module on PYTHONPATH shadows it): compileall
+    // runs, the toolchain server does not.
+    await scratch.write('shadow/socket.py', 'raise SystemExit(3)\n');
+    const dockerfile = await readFile(join(scratch.dir, 'Dockerfile'), 'utf8');
+    await scratch.write(
+      'Dockerfile',
+      dockerfile.replace(
+        'WORKDIR /srv\n',
+        `WORKDIR /srv\nCOPY shadow/ /shadow/\nENV PYTHONPATH=/shadow\nRUN echo ${randomUUID()} > /build-id\n`,
+      ),
+    );
+    const tag = scratch.tag('dev');
+    expect((await scratch.build(tag)).mode).toBe('build');
+    const version = `v4-${Date.now()}`;
+    await edit('app/greeting.py', 'v1', version);
+    const result = await traced(tag);
+    expect(result.mode).toBe('inject');
+    expect(result.trace).toContain('toolchain: its server exited before answering');
+    expect(await expectEquivalentToRebuild(tag)).toBe(`hello from python-compileall ${version}\n`);
+  });
+
   it('turned off, compileall runs in a fresh container with the same result', async () => {
     const { tag } = await fromFixture('python-compileall');
     const version = `v3-${Date.now()}`;

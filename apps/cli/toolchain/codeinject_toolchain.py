@@ -336,7 +336,11 @@ def main():
     port, idle_ms = int(sys.argv[1]), int(sys.argv[2])
     token = os.environ.get('CODEINJECT_TOOLCHAIN_TOKEN', '')
     toolchain = Toolchain()
-    server = socket.create_server(('', port))
+    # Plain bind/listen rather than create_server (3.8+): images with Python 3.6 run this too.
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(('', port))
+    server.listen(8)
     server.settimeout(idle_ms / 1000)
     while True:
         try:

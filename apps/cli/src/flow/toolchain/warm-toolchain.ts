@@ -76,6 +76,7 @@ export async function runInToolchain(
   if (!container?.address) return undefined;
   const token = container.labels[`${LABEL}.token`] ?? '';
   const deadline = Date.now() + (running ? 5_000 : START_TIMEOUT_MS);
+  let nextLivenessCheck = Date.now() + 1_000;
   for (;;) {
     try {
       const answer = await exchange(container.address, encodeRequest({ token, ...request }));
@@ -90,7 +91,19 @@ export async function runInToolchain(
         await engine.removeContainer(container.id).catch(() => undefined);
         return undefined;
       }
-      // Still starting: the JVM compiles its server before it listens.
+      // Still starting (the JVM compiles its server before it listens), unless it has exited:
+      // a server this image cannot run (an old Python, no JDK) must not cost the whole timeout.
+      if (Date.now() > nextLivenessCheck) {
+        nextLivenessCheck = Date.now() + 1_000;
+        const alive = (await engine.findContainers(`${LABEL}.token=${token}`)).some(
+          (c) => c.state === 'running',
+        );
+        if (!alive) {
+          trace('toolchain: its server exited before answering');
+          await engine.removeContainer(container.id).catch(() => undefined);
+          return undefined;
+        }
+      }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
