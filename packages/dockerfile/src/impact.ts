@@ -197,9 +197,7 @@ export function decide({ graph, current, baseline, owners }: DecideInput): Verdi
         line: run.line,
         command: run.text.replace(/^RUN\s+/i, ''),
         workdir: run.workdir,
-        ...(readsMtimes(run)
-          ? { mtimeSensitiveFiles: allTargetFiles(graph.target, resolved, current.index) }
-          : {}),
+        ...mtimeSensitive(run, () => allTargetFiles(graph.target, resolved, current.index)),
         ...incrementalReplay(run, plan),
       },
     };
@@ -285,11 +283,17 @@ function incrementalReplay(run: RunInstruction, plan: PatchPlan): { onLastBuild?
   return { onLastBuild: { prelude: stale.length > 0 ? `rm -f ${stale.join(' ')} && ` : '' } };
 }
 
-function readsMtimes(run: RunInstruction): boolean {
+/** The copied files whose mtimes the RUN's output records (.py for compileall), when any. */
+function mtimeSensitive(
+  run: RunInstruction,
+  targetFiles: () => ImageFiles,
+): { mtimeSensitiveFiles?: ImageFiles } {
   const match = matchReplay(run.text);
-  return (
-    'rules' in match && match.rules.some((name) => REPLAY_RULES.find((r) => r.name === name)?.readsMtimes)
-  );
+  if (!('rules' in match)) return {};
+  const tests = match.rules.flatMap((name) => REPLAY_RULES.find((r) => r.name === name)?.readsMtimesOf ?? []);
+  if (tests.length === 0) return {};
+  const files = [...targetFiles()].filter(([path]) => tests.some((reads) => reads(path)));
+  return { mtimeSensitiveFiles: new Map(files) };
 }
 
 function sameFiles(a: ImageFiles, b: ImageFiles): boolean {

@@ -8,8 +8,11 @@ export interface ReplayRule {
   command: RegExp;
   /** Shell syntax this tool's commands may use: removed before the check for any other. */
   allowed?: RegExp;
-  /** The output records input files' mtimes (timestamp .pyc), so they must be the rebuild's too. */
-  readsMtimes?: boolean;
+  /**
+   * The output records the mtimes of these input files (timestamp .pyc: the .py sources), so
+   * they must be the rebuild's too.
+   */
+  readsMtimesOf?: (imagePath: string) => boolean;
   /**
    * Run on the last build itself rather than on the image below the RUN: the tool redoes only
    * what is stale, so the cost follows the edit. `stale` names (as shell words) the outputs of
@@ -32,7 +35,7 @@ export const REPLAY_RULES: readonly ReplayRule[] = [
   {
     name: 'compileall',
     command: /^python3?(\.\d+)?\s+(-\S+\s+)*-m\s+(compileall|py_compile)(\s|$)/,
-    readsMtimes: true,
+    readsMtimesOf: (path) => path.endsWith('.py'),
     incremental: { stale: stalePyc },
   },
   { name: 'mkdir', command: /^mkdir(\s|$)/, incremental: { stale: () => [] } },
