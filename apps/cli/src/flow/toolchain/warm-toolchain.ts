@@ -79,14 +79,22 @@ export async function runInToolchain(
   let nextLivenessCheck = Date.now() + 1_000;
   for (;;) {
     try {
-      const answer = await exchange(container.address, encodeRequest({ token, ...request }));
+      // A container that has exited leaves an address that answers nothing (ARP): give up on
+      // each attempt after a second and look whether it still runs.
+      const answer = await exchange(container.address, encodeRequest({ token, ...request }), {
+        connectTimeoutMs: 1_000,
+      });
       trace(`toolchain: ${running ? 'warm' : 'started'} container answered (image ${image})`);
       const response = decodeResponse(answer);
       rememberEndpoint(image, place, { address: container.address, token });
       return response;
     } catch (error) {
-      const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
-      if (!refused || Date.now() > deadline) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const notYet =
+        code === 'ECONNREFUSED' ||
+        code === 'EHOSTUNREACH' ||
+        (error as Error).message === 'connect timed out';
+      if (!notYet || Date.now() > deadline) {
         trace(`toolchain: unreachable (${(error as Error).message})`);
         await engine.removeContainer(container.id).catch(() => undefined);
         return undefined;
