@@ -1,6 +1,7 @@
 // One warm toolchain container per image a replayed RUN runs on (the image below it for javac and
-// jar, the last build for compileall), working directory and runtime: started on first need, reused by every later injection on the same last build, gone after an idle time
-// (the server exits; the engine removes the container). It is reached over the bridge network
+// jar, the last build for compileall), working directory and runtime: started on first need,
+// reused by every later injection on the same last build, gone after an idle time (the server
+// exits; the engine removes the container). It is reached over the bridge network
 // with a per-container token, so nothing else on that network can drive it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -20,7 +21,7 @@ const SERVERS = {
   jdk: {
     source: 'CodeinjectToolchain.java',
     path: '/.codeinject/CodeinjectToolchain.java',
-    command: (_runtime: ToolchainRuntime, path: string) => ['java', '-XX:+UseSerialGC', path],
+    command: (_: ToolchainRuntime, path: string) => ['java', '-XX:+UseSerialGC', path],
   },
   python: {
     source: 'codeinject_toolchain.py',
