@@ -155,6 +155,11 @@ describe('the warm toolchain', () => {
       expect.objectContaining({ image: below, workdir: '/app', state: 'running' }),
     );
 
+    const unknown = await scratch.cli('toolchain', 'stop', 'deadbeefcafe');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim()).toBe(
+      'codeinject: no warm toolchain matches deadbeefcafe (see codeinject toolchain ls)',
+    );
     // Only this test's toolchain: others on the engine (a user's, a running bench's) keep running.
     expect((await scratch.cli('toolchain', 'stop', below.slice(7, 19))).stdout).toMatch(
       /^stopped 1 toolchain\(s\)/,

@@ -208,7 +208,7 @@ export async function stopToolchains(engine: Engine, only: readonly string[] = [
   return chosen.length;
 }
 
-function matchesToolchain(toolchain: { name: string; image: string }, given: string): boolean {
+export function matchesToolchain(toolchain: { name: string; image: string }, given: string): boolean {
   const id = given.startsWith('sha256:') ? given : `sha256:${given}`;
   return toolchain.name === given || (given.length >= 4 && toolchain.image.startsWith(id));
 }
