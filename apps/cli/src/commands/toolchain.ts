@@ -1,9 +1,8 @@
 // `toolchain ls` lists the warm toolchain containers that replay javac and jar (one per image
 // below a replayed RUN); `toolchain stop` stops them now instead of after their idle time.
-import { CodeinjectError } from '@codeinject/core';
 import type { Command } from 'commander';
 import { lazyEngine } from '../engine.js';
-import { listToolchains, matchesToolchain, stopToolchains } from '../flow/toolchain/warm-toolchain.js';
+import { listToolchains, stopToolchains } from '../flow/toolchain/warm-toolchain.js';
 import { printJson, short } from '../output.js';
 
 export function registerToolchainCommands(program: Command): void {
@@ -46,16 +45,7 @@ export function registerToolchainCommands(program: Command): void {
     .argument('[toolchain...]', 'container names or image IDs (a prefix will do); all when none is given')
     .description('stop warm toolchains now (the next injection that needs one starts it again)')
     .action(async (only: string[]) => {
-      const engine = await lazyEngine();
-      // A name that matches nothing is a mistake to report, before anything is stopped.
-      const known = await listToolchains(engine);
-      const unknown = only.find((given) => !known.some((t) => matchesToolchain(t, given)));
-      if (unknown !== undefined)
-        throw new CodeinjectError(
-          'E_NO_TOOLCHAIN',
-          `no warm toolchain matches ${unknown} (see codeinject toolchain ls)`,
-        );
-      const stopped = await stopToolchains(engine, only);
+      const stopped = await stopToolchains(await lazyEngine(), only);
       process.stdout.write(`stopped ${stopped} toolchain(s)\n`);
     });
 }

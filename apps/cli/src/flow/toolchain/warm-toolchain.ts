@@ -5,7 +5,7 @@
 // with a per-container token, so nothing else on that network can drive it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { type ImageFile, writePatchLayer } from '@codeinject/core';
+import { CodeinjectError, type ImageFile, writePatchLayer } from '@codeinject/core';
 import type { ContainerSummary, Engine } from '@codeinject/docker';
 import type { ToolchainRuntime } from '@codeinject/dockerfile';
 import { trace } from '../../trace.js';
@@ -195,10 +195,19 @@ export async function listToolchains(
  * Stops warm toolchains (the engine removes them) and removes the images they ran on: all of
  * them, or those whose container name or image ID starts with one of `only` (as docker matches).
  */
+/**
+ * Stops the toolchains `only` names (all when empty). A name that matches none is a mistake to
+ * report before anything is stopped.
+ */
 export async function stopToolchains(engine: Engine, only: readonly string[] = []): Promise<number> {
-  const chosen = (await listToolchains(engine)).filter(
-    (t) => only.length === 0 || only.some((given) => matchesToolchain(t, given)),
-  );
+  const known = await listToolchains(engine);
+  const unknown = only.find((given) => !known.some((t) => matchesToolchain(t, given)));
+  if (unknown !== undefined)
+    throw new CodeinjectError(
+      'E_NO_TOOLCHAIN',
+      `no warm toolchain matches ${unknown} (see codeinject toolchain ls)`,
+    );
+  const chosen = known.filter((t) => only.length === 0 || only.some((given) => matchesToolchain(t, given)));
   for (const toolchain of chosen) {
     await engine.removeContainer(toolchain.id);
     forgetEndpoint(toolchain.image, endpointPlace(toolchain.runtime, toolchain.workdir));
@@ -208,7 +217,7 @@ export async function stopToolchains(engine: Engine, only: readonly string[] = [
   return chosen.length;
 }
 
-export function matchesToolchain(toolchain: { name: string; image: string }, given: string): boolean {
+function matchesToolchain(toolchain: { name: string; image: string }, given: string): boolean {
   const id = given.startsWith('sha256:') ? given : `sha256:${given}`;
   return toolchain.name === given || (given.length >= 4 && toolchain.image.startsWith(id));
 }
